@@ -1,0 +1,164 @@
+"""Report parameters: which countries, against which aggregate, over which years.
+
+Parameter files live in ``params/``; notebooks receive the values from papermill
+and validate them here, so a typo in a country code fails with a clear message.
+Country names come from pycountry (ISO 3166), translated from Eurostat's codes.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import pycountry
+import yaml
+
+from .errors import ParameterError
+
+# Eurostat geo codes that differ from ISO 3166-1 alpha-2, and Kosovo (no ISO code).
+_EUROSTAT_TO_ISO = {"EL": "GR", "UK": "GB"}
+_NAMES_NOT_IN_ISO = {"XK": "Kosovo"}
+
+# Aggregates a chapter can compare against, with the label readers see.
+AGGREGATES = {
+    "EU27_2020": "EU27 (2020 composition)",
+    "EU28": "EU28 (2013–2020 composition)",
+    "EA": "Euro area",
+    "EA20": "Euro area (20 countries)",
+}
+
+EARLIEST_YEAR = 2000
+
+
+def country_name(code: str) -> str:
+    """The English short name of a country given its Eurostat geo code."""
+    if code in AGGREGATES:
+        return AGGREGATES[code]
+    if code in _NAMES_NOT_IN_ISO:
+        return _NAMES_NOT_IN_ISO[code]
+    country = pycountry.countries.get(alpha_2=_EUROSTAT_TO_ISO.get(code, code))
+    if country is None:
+        raise ParameterError(f"Unknown country code {code!r}: use Eurostat geo codes such as DK, EL, UK.")
+    return getattr(country, "common_name", None) or country.name
+
+
+def is_country_code(code: str) -> bool:
+    try:
+        country_name(code)
+    except ParameterError:
+        return False
+    return code not in AGGREGATES
+
+
+def join_names(names: list[str] | tuple[str, ...], conjunction: str = "and") -> str:
+    """'Denmark, Finland and Sweden' for a list of names."""
+    names = list(names)
+    if not names:
+        return ""
+    if len(names) == 1:
+        return names[0]
+    return f"{', '.join(names[:-1])} {conjunction} {names[-1]}"
+
+
+@dataclass(frozen=True)
+class ReportParams:
+    region_name: str
+    region_short: str
+    countries: tuple[str, ...]
+    comparison_aggregate: str
+    year_start: int
+    year_end: int
+
+    @property
+    def country_names(self) -> dict[str, str]:
+        return {code: country_name(code) for code in self.countries}
+
+    @property
+    def aggregate_name(self) -> str:
+        return country_name(self.comparison_aggregate)
+
+    def names_of(self, codes) -> str:
+        return join_names([country_name(c) for c in codes])
+
+    def as_dict(self) -> dict:
+        values = asdict(self)
+        values["countries"] = list(self.countries)
+        return values
+
+
+def validate(
+    countries,
+    comparison_aggregate: str = "EU27_2020",
+    year_start: int = 2011,
+    year_end: int = 2025,
+    region_name: str | None = None,
+    region_short: str | None = None,
+) -> ReportParams:
+    """Check parameter values and return them as :class:`ReportParams`."""
+    if isinstance(countries, str):
+        countries = [c.strip() for c in countries.split(",") if c.strip()]
+    if any(isinstance(c, bool) for c in (countries or [])):
+        raise ParameterError(
+            "A country code in 'countries' was read as true/false: YAML reads a bare NO (Norway) as false. "
+            'Quote the codes, e.g. countries: ["DK", "FI", "IS", "NO", "SE"].'
+        )
+    countries = [str(c).strip().upper() for c in (countries or [])]
+    if not countries:
+        raise ParameterError("The parameter 'countries' is empty: name at least one Eurostat country code.")
+    duplicates = sorted({c for c in countries if countries.count(c) > 1})
+    if duplicates:
+        raise ParameterError(f"The parameter 'countries' lists {', '.join(duplicates)} more than once.")
+    unknown = [c for c in countries if not is_country_code(c)]
+    if unknown:
+        raise ParameterError(
+            f"Unknown country code(s) in 'countries': {', '.join(unknown)}. "
+            "Use Eurostat geo codes (two letters, e.g. DK, FI, IS, NO, SE; EL for Greece, UK for the United Kingdom)."
+        )
+    if comparison_aggregate not in AGGREGATES:
+        raise ParameterError(
+            f"Unknown comparison aggregate {comparison_aggregate!r}; choose one of {', '.join(AGGREGATES)}."
+        )
+    this_year = _dt.date.today().year
+    for label, value in (("year_start", year_start), ("year_end", year_end)):
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise ParameterError(f"The parameter {label!r} must be a whole year, not {value!r}.")
+        if not EARLIEST_YEAR <= value <= this_year:
+            raise ParameterError(
+                f"The parameter {label!r} = {value} is outside the possible range {EARLIEST_YEAR}–{this_year}."
+            )
+    if year_start > year_end:
+        raise ParameterError(f"Impossible year range: year_start {year_start} is after year_end {year_end}.")
+    names = [country_name(c) for c in countries]
+    return ReportParams(
+        region_name=region_name or join_names(names),
+        region_short=region_short or (region_name or "selected"),
+        countries=tuple(countries),
+        comparison_aggregate=comparison_aggregate,
+        year_start=year_start,
+        year_end=year_end,
+    )
+
+
+PARAMETER_KEYS = ("region_name", "region_short", "countries", "comparison_aggregate", "year_start", "year_end")
+
+
+def load_params(path: Path | str) -> ReportParams:
+    """Read and validate a parameter file (YAML)."""
+    path = Path(path)
+    try:
+        values = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except FileNotFoundError:
+        raise ParameterError(f"The parameter file {path} does not exist.") from None
+    except yaml.YAMLError as error:
+        raise ParameterError(f"The parameter file {path} is not valid YAML: {error}") from None
+    if not isinstance(values, dict):
+        raise ParameterError(f"The parameter file {path} must be a mapping of names to values.")
+    unknown = sorted(set(values) - set(PARAMETER_KEYS))
+    if unknown:
+        raise ParameterError(
+            f"The parameter file {path} has unknown key(s) {', '.join(unknown)}; known keys: {', '.join(PARAMETER_KEYS)}."
+        )
+    if "countries" not in values:
+        raise ParameterError(f"The parameter file {path} does not say which 'countries' to report on.")
+    return validate(**values)

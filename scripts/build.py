@@ -138,6 +138,10 @@ def filtered_toc(toc_text: str, only: list[Path]) -> str:
     for part in toc.get("parts", []):
         part["chapters"] = [c for c in part["chapters"] if c["file"] not in notebooks or c["file"] in keep]
     toc["parts"] = [p for p in toc.get("parts", []) if p["chapters"]]
+    listed = {c["file"] for part in toc["parts"] for c in part["chapters"]}
+    new = [{"file": f} for f in sorted(keep) if f not in listed]
+    if new:  # a chapter being written that is not in the table of contents yet
+        toc["parts"].append({"caption": "Preview", "chapters": new})
     return yaml.safe_dump(toc, sort_keys=False)
 
 

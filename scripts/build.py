@@ -90,6 +90,10 @@ def stage_sources(stage: Path, params, only: list[Path] | None = None) -> list[P
     from ai_culture_report.charts import javascript_bundle
     from ai_culture_report.bookconfig import staged_config
 
+    import yaml
+
+    toc = yaml.safe_load((REPO / "_toc.yml").read_text(encoding="utf-8"))
+    in_toc = {c["file"] for part in toc.get("parts", []) for c in part.get("chapters", [])}
     wanted: set[Path] = set()
     for name in BOOK_FILES:
         source = REPO / name
@@ -109,7 +113,8 @@ def stage_sources(stage: Path, params, only: list[Path] | None = None) -> list[P
                 continue
             relative = source.relative_to(REPO)
             if source.suffix == ".ipynb":
-                if only and relative not in only:
+                # A notebook not yet in the table of contents is work in progress: only --only runs it.
+                if (only and relative not in only) or (not only and relative.with_suffix("").as_posix() not in in_toc):
                     continue
                 notebooks.append(relative)
                 wanted.add(stage / relative)

@@ -1,0 +1,102 @@
+"""Charts carry their finding, description, sources and data; prose numbers paste as plain text."""
+
+from __future__ import annotations
+
+import base64
+import re
+
+import altair as alt
+import pandas as pd
+import pytest
+
+from ai_culture_report import charts, prose
+from ai_culture_report.data import Resource
+
+SOURCE = Resource(name="share", path="x.csv", sha256="0" * 64, title="Cultural employment",
+                  publisher="Eurostat", dataset_code="cult_emp_sex", official_url="https://example.org/cult_emp_sex",
+                  licence={"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0"}, vintage="July 2024")
+FRAME = pd.DataFrame({"name": ["Denmark", "Sweden"], "value": [4.5, 4.9]})
+
+
+def bar(title="Sweden has the larger share of cultural employment"):
+    chart = alt.Chart(FRAME).mark_bar().encode(x=alt.X("value:Q", title="Share (%)"), y=alt.Y("name:N", title=None))
+    return chart.properties(title=title) if title else chart
+
+
+def make(**overrides):
+    chart = overrides.pop("chart", None) or bar()
+    arguments = dict(name="test-chart", description="Bar chart of the cultural share: Denmark 4.5%, Sweden 4.9%.",
+                     data=FRAME, sources=[SOURCE])
+    arguments.update(overrides)
+    return charts.figure(chart, **arguments)
+
+
+def test_figure_html_has_svg_spec_caption_and_data():
+    html = make()._repr_html_()
+    assert html.count("<svg") == 1
+    assert 'class="vega-spec"' in html
+    assert "Eurostat" in html and "cult_emp_sex" in html and "Creative Commons Attribution 4.0" in html
+    assert "July 2024" in html and "https://example.org/cult_emp_sex" in html
+    assert 'aria-label="Bar chart of the cultural share' in html
+    encoded = re.search(r'href="data:text/csv;charset=utf-8;base64,([^"]+)"', html).group(1)
+    assert base64.b64decode(encoded).decode() == "name,value\nDenmark,4.5\nSweden,4.9\n"
+
+
+def test_figure_html_needs_no_network():
+    html = make()._repr_html_()
+    assert not re.search(r'<script[^>]+src=', html)
+    assert "cdn." not in html
+
+
+def test_figure_is_deterministic():
+    assert make()._repr_html_() == make()._repr_html_()
+
+
+def test_long_titles_are_wrapped_not_truncated():
+    long_title = "A title that states a finding at length, far longer than the chart is wide, so it must wrap"
+    spec = make(chart=bar(long_title)).spec
+    assert isinstance(spec["title"]["text"], list) and " ".join(spec["title"]["text"]) == long_title
+
+
+@pytest.mark.parametrize(
+    "overrides, message",
+    [
+        ({"chart": bar(title=None)}, "needs a title"),
+        ({"description": ""}, "text description"),
+        ({"sources": []}, "at least one registered dataset"),
+        ({"name": "Bad Name"}, "lower-case"),
+    ],
+)
+def test_figure_refuses_incomplete_charts(overrides, message):
+    with pytest.raises(ValueError, match=message):
+        make(**overrides)
+
+
+def test_colour_scale_keeps_countries_apart_and_aggregate_black():
+    scale = charts.colour_scale(["DK", "FI", "SE"], "EU27_2020").to_dict()
+    assert scale["domain"] == ["DK", "FI", "SE", "EU27_2020"]
+    assert len(set(scale["range"][:3])) == 3 and scale["range"][3] == "#000000"
+
+
+def test_bundle_is_wrapped_in_its_own_scope():
+    bundle = charts.javascript_bundle()
+    assert bundle.startswith("(function () {") and bundle.rstrip().endswith("})();")
+    assert "upgradeReportCharts" in bundle
+
+
+def test_text_pastes_without_quotes():
+    from IPython.lib.pretty import pretty
+
+    value = prose.Text("4.1%")
+    assert repr(value) == "4.1%" and pretty(value) == "4.1%"
+
+
+def test_formatters():
+    assert prose.percent(4.123) == "4.1%"
+    assert prose.points(1.04) == "+1.0 percentage point"
+    assert prose.points(-0.25, 2) == "−0.25 percentage points"
+    assert prose.signed_percent(0) == "±0.0%"
+    assert prose.percent(float("nan")) == "not available"
+    assert prose.number(12345.678, 0) == "12,346"
+    assert [prose.ordinal(n) for n in (1, 2, 3, 4, 11, 12, 13, 21, 22)] == [
+        "1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd"]

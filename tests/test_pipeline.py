@@ -1,0 +1,97 @@
+"""The whole pipeline: papermill executes every chapter, nbval passes, Jupyter Book builds with -W."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+
+import nbformat
+import pytest
+import yaml
+
+from conftest import REPO, run_build
+
+pytestmark = pytest.mark.pipeline
+
+
+def load_build_module():
+    spec = importlib.util.spec_from_file_location("build", REPO / "scripts" / "build.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def toc_files():
+    toc = yaml.safe_load((REPO / "_toc.yml").read_text())
+    return [toc["root"]] + [c["file"] for part in toc["parts"] for c in part["chapters"]]
+
+
+def test_every_chapter_is_executed_validated_and_rendered(built_book):
+    log = built_book["log"]
+    notebooks = sorted((REPO / "chapters").glob("*.ipynb"))
+    for notebook in notebooks:
+        assert f"executed chapters/{notebook.name}" in log
+        executed = nbformat.read(built_book["root"] / "nordic" / "chapters" / notebook.name, as_version=4)
+        injected = [c for c in executed.cells if "injected-parameters" in c.metadata.get("tags", [])]
+        assert injected and '"DK"' in injected[0].source.replace("'", '"'), notebook.name
+    assert re.search(r"nbval: re-executing \d+ notebook", log)
+    assert re.search(r"\d+ passed", log)
+    for page in toc_files():
+        assert (built_book["html"] / f"{page}.html").exists(), page
+
+
+def test_rebuild_with_nothing_changed_executes_nothing(built_book):
+    result = run_build("--stage-root", str(built_book["root"]))
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert "executed chapters/" not in result.stdout
+    assert result.stdout.count("inputs unchanged, not executed") == len(list((REPO / "chapters").glob("*.ipynb")))
+    assert "nbval: re-executing" not in result.stdout
+    assert "is up to date" in result.stdout
+
+
+def test_published_pages_contain_no_cdn_or_remote_assets(built_book):
+    for page in built_book["html"].rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        remote = re.findall(r'<(?:script|link|img|iframe)[^>]+(?:src|href)="(https?:)?//[^"]+"', text)
+        remote = [r for r in re.findall(r'<(?:script|img|iframe)[^>]+src="((?:https?:)?//[^"]+)"', text)]
+        remote += re.findall(r'<link[^>]+rel="stylesheet"[^>]+href="((?:https?:)?//[^"]+)"', text)
+        assert not remote, f"{page.name} loads {remote}"
+
+
+def test_failing_notebook_is_named_with_its_cell_and_leaves_nothing(tmp_path):
+    build = load_build_module()
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_code_cell("x = 1"), nbformat.v4.new_code_cell("raise ValueError('bad data')")]
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    source, target = tmp_path / "broken.ipynb", tmp_path / "out" / "broken.ipynb"
+    target.parent.mkdir()
+    nbformat.write(notebook, source)
+    outcome = build.execute_notebook(str(source), str(target), {}, str(tmp_path))
+    assert outcome["ok"] is False
+    assert outcome["cell"] == 2 and "ValueError: bad data" in outcome["error"]
+    assert list(target.parent.iterdir()) == []
+
+
+def test_publish_replaces_the_old_html_only_when_complete(tmp_path):
+    build = load_build_module()
+    built, target = tmp_path / "built", tmp_path / "site" / "html"
+    built.mkdir()
+    (built / "index.html").write_text("new")
+    target.mkdir(parents=True)
+    (target / "index.html").write_text("old")
+    (target / "stale.html").write_text("old page")
+    build.publish(built, target)
+    assert (target / "index.html").read_text() == "new" and not (target / "stale.html").exists()
+    assert sorted(p.name for p in target.parent.iterdir()) == ["html"]
+
+
+def test_preview_table_of_contents_keeps_only_the_chosen_chapter():
+    build = load_build_module()
+    notebooks = sorted((REPO / "chapters").glob("*.ipynb"))
+    chosen = notebooks[0].relative_to(REPO)
+    toc = yaml.safe_load(build.filtered_toc((REPO / "_toc.yml").read_text(), [chosen]))
+    files = [c["file"] for part in toc["parts"] for c in part["chapters"]]
+    assert chosen.with_suffix("").as_posix() in files
+    assert not any(f.startswith("chapters/") and f != chosen.with_suffix("").as_posix() and
+                   (REPO / f"{f}.ipynb").exists() for f in files)

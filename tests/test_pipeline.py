@@ -2,24 +2,17 @@
 
 from __future__ import annotations
 
-import importlib.util
-import json
 import re
 
 import nbformat
 import pytest
 import yaml
 
+from ai_culture_report import pipeline as build
+
 from conftest import REPO, run_build
 
 pytestmark = pytest.mark.pipeline
-
-
-def load_build_module():
-    spec = importlib.util.spec_from_file_location("build", REPO / "scripts" / "build.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def toc_files():
@@ -32,7 +25,7 @@ def test_every_chapter_is_executed_validated_and_rendered(built_book):
     notebooks = sorted((REPO / "chapters").glob("*.ipynb"))
     for notebook in notebooks:
         assert f"executed chapters/{notebook.name}" in log
-        executed = nbformat.read(built_book["root"] / "nordic" / "chapters" / notebook.name, as_version=4)
+        executed = nbformat.read(built_book["root"] / "stage" / "nordic" / "chapters" / notebook.name, as_version=4)
         injected = [c for c in executed.cells if "injected-parameters" in c.metadata.get("tags", [])]
         assert injected and '"DK"' in injected[0].source.replace("'", '"'), notebook.name
     assert re.search(r"nbval: re-executing \d+ notebook", log)
@@ -60,7 +53,6 @@ def test_published_pages_contain_no_cdn_or_remote_assets(built_book):
 
 
 def test_failing_notebook_is_named_with_its_cell_and_leaves_nothing(tmp_path):
-    build = load_build_module()
     notebook = nbformat.v4.new_notebook()
     notebook.cells = [nbformat.v4.new_code_cell("x = 1"), nbformat.v4.new_code_cell("raise ValueError('bad data')")]
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
@@ -74,7 +66,6 @@ def test_failing_notebook_is_named_with_its_cell_and_leaves_nothing(tmp_path):
 
 
 def test_publish_replaces_the_old_html_only_when_complete(tmp_path):
-    build = load_build_module()
     built, target = tmp_path / "built", tmp_path / "site" / "html"
     built.mkdir()
     (built / "index.html").write_text("new")
@@ -87,7 +78,6 @@ def test_publish_replaces_the_old_html_only_when_complete(tmp_path):
 
 
 def test_preview_table_of_contents_keeps_only_the_chosen_chapter():
-    build = load_build_module()
     notebooks = sorted((REPO / "chapters").glob("*.ipynb"))
     chosen = notebooks[0].relative_to(REPO)
     toc = yaml.safe_load(build.filtered_toc((REPO / "_toc.yml").read_text(), [chosen]))

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -32,7 +33,7 @@ from .params import ReportParams, load_params
 
 PUBLISHED_VARIANT = "nordic"
 BOOK_FILES = ["_config.yml", "_toc.yml", "intro.md", "references.bib"]
-BOOK_DIRS = ["chapters", "_static"]
+BOOK_DIRS = ["chapters", "summaries", "appendix", "_static"]
 STATE_FILE = ".build-state.json"
 
 
@@ -79,7 +80,8 @@ def filtered_toc(toc_text: str, only: list[Path], repo: Path = REPO_ROOT) -> str
     """The table of contents with only the chapter notebooks in ``only`` (other pages stay)."""
     toc = yaml.safe_load(toc_text)
     keep = {p.with_suffix("").as_posix() for p in only}
-    notebooks = {p.relative_to(repo).with_suffix("").as_posix() for p in (repo / "chapters").glob("*.ipynb")}
+    notebooks = {p.relative_to(repo).with_suffix("").as_posix()
+                 for folder in BOOK_DIRS for p in (repo / folder).glob("*.ipynb")}
     for part in toc.get("parts", []):
         part["chapters"] = [c for c in part["chapters"] if c["file"] not in notebooks or c["file"] in keep]
     toc["parts"] = [p for p in toc.get("parts", []) if p["chapters"]]
@@ -135,6 +137,8 @@ def stage_sources(variant: Variant, only: list[Path] | None = None, repo: Path =
             content = staged_config(content.decode("utf-8"), variant.params).encode("utf-8")
         if name == "_toc.yml" and only:
             content = filtered_toc(toc_text, only, repo).encode("utf-8")
+        if source.suffix == ".md":
+            content = fill_placeholders(content.decode("utf-8"), variant.params, source).encode("utf-8")
         write_if_changed(stage / name, content)
         wanted.add(stage / name)
     notebooks = []
@@ -150,17 +154,54 @@ def stage_sources(variant: Variant, only: list[Path] | None = None, repo: Path =
                     notebooks.append(relative)
                     wanted.add(stage / relative)
                 continue
-            write_if_changed(stage / relative, source.read_bytes())
+            content = source.read_bytes()
+            if source.suffix == ".md":
+                content = fill_placeholders(content.decode("utf-8"), variant.params, source).encode("utf-8")
+            write_if_changed(stage / relative, content)
             wanted.add(stage / relative)
     bundle = stage / "_static" / "vega-charts.js"
     if not bundle.exists():  # generated from the vl-convert package: no network, no npm
         write_if_changed(bundle, javascript_bundle().encode("utf-8"))
     wanted.add(bundle)
+    generated = {stage / "appendix" / n for n in ("run-manifest.json", "_manifest.md", "data.md")}
     for directory in BOOK_DIRS:  # a deleted chapter must not linger in the stage
         for staged in (stage / directory).rglob("*"):
-            if staged.is_file() and staged not in wanted:
+            if staged.is_file() and staged not in wanted and staged not in generated:
                 staged.unlink()
     variant.notebooks = notebooks
+
+
+PLACEHOLDER = re.compile(r"\{\{\s*(\w+)\s*\}\}")
+
+
+def placeholder_values(params: ReportParams) -> dict[str, str]:
+    """What ``{{ name }}`` stands for in the book's Markdown pages."""
+    from .bookconfig import book_title
+
+    return {
+        "region_name": params.region_name,
+        "Region_name": params.region_name[:1].upper() + params.region_name[1:],
+        "region_short": params.region_short,
+        "country_names": params.names_of(params.countries),
+        "country_codes": ", ".join(params.countries),
+        "aggregate_name": params.aggregate_name,
+        "year_start": str(params.year_start),
+        "year_end": str(params.year_end),
+        "book_title": book_title(params),
+    }
+
+
+def fill_placeholders(text: str, params: ReportParams, source: Path) -> str:
+    """Put the parameters into a Markdown page, so every sentence naming the region follows them."""
+    values = placeholder_values(params)
+
+    def replace(match: re.Match) -> str:
+        key = match.group(1)
+        if key not in values:
+            raise ReportError(f"{source}: unknown placeholder {{{{ {key} }}}}; known: {', '.join(values)}")
+        return values[key]
+
+    return PLACEHOLDER.sub(replace, text)
 
 
 def prepare(params_path: Path, snapshot: Snapshot, only=None, stage_root: Path | None = None,
@@ -181,9 +222,24 @@ def prepare(params_path: Path, snapshot: Snapshot, only=None, stage_root: Path |
         package_digest(repo).encode(),
         lock.read_bytes() if lock.exists() else b"",
     )
+    write_data_appendix(variant, snapshot)
     log(f"[{name}] {params.region_name} ({', '.join(params.countries)}), compared with "
         f"{params.comparison_aggregate}, {params.year_start}–{params.year_end}: {notebooks_text(variant)}")
     return variant
+
+
+def write_data_appendix(variant: Variant, snapshot: Snapshot) -> None:
+    """Render the data appendix when the registry or the parameters changed."""
+    from .appendix import render_data_appendix
+
+    key = digest_bytes(snapshot.registry.path.read_bytes(), json.dumps(variant.params.as_dict()).encode(),
+                       json.dumps(snapshot.checksums(), sort_keys=True).encode(), package_digest().encode())
+    target = variant.stage / "appendix" / "data.md"
+    if variant.state.get("__appendix__") == key and target.exists():
+        return
+    write_if_changed(target, render_data_appendix(snapshot, variant.params).encode("utf-8"))
+    variant.state["__appendix__"] = key
+    variant.save_state()
 
 
 def notebooks_text(variant: Variant) -> str:
@@ -383,7 +439,10 @@ def build(params_paths: list[Path], jobs: int = 1, test: bool = True, force: boo
             execute(jobs_to_run, executor)
         finally:
             close()
+    from .manifest import build_manifest, write_manifest
+
     for variant in variants:
+        write_manifest(variant.stage, build_manifest(variant.params_path, variant.params, snapshot, repo))
         if test:
             run_nbval(variant, jobs)
         else:

@@ -143,9 +143,9 @@ def _wrap_title(spec: dict) -> None:
     if not isinstance(title, dict):
         return
     if isinstance(title.get("text"), str) and len(title["text"]) > TITLE_LINE_LENGTH:
-        title["text"] = textwrap.wrap(title["text"], TITLE_LINE_LENGTH)
+        title["text"] = textwrap.wrap(title["text"], TITLE_LINE_LENGTH, break_on_hyphens=False)
     if isinstance(title.get("subtitle"), str) and len(title["subtitle"]) > TITLE_LINE_LENGTH + 20:
-        title["subtitle"] = textwrap.wrap(title["subtitle"], TITLE_LINE_LENGTH + 20)
+        title["subtitle"] = textwrap.wrap(title["subtitle"], TITLE_LINE_LENGTH + 20, break_on_hyphens=False)
     spec["title"] = title
 
 

@@ -43,6 +43,44 @@ def country_name(code: str) -> str:
     return getattr(country, "common_name", None) or country.name
 
 
+def eurostat_code(iso_code: str) -> str:
+    """The Eurostat geo code of an ISO 3166-1 alpha-2 code (GR -> EL, GB -> UK)."""
+    reverse = {iso: eurostat for eurostat, iso in _EUROSTAT_TO_ISO.items()}
+    return reverse.get(iso_code, iso_code)
+
+
+def code_from_name(name: str) -> str:
+    """The Eurostat geo code of an English country name as publishers write it ("Czechia", "Türkiye")."""
+    if name in _NAMES_NOT_IN_ISO.values():
+        return next(code for code, known in _NAMES_NOT_IN_ISO.items() if known == name)
+    try:
+        country = pycountry.countries.lookup(name)
+    except LookupError:
+        matches = pycountry.countries.search_fuzzy(name) if name else []
+        if len(matches) != 1:
+            raise ParameterError(f"Cannot tell which country {name!r} is.") from None
+        country = matches[0]
+    return eurostat_code(country.alpha_2)
+
+
+def local_country_name(code: str, language: str) -> str:
+    """A country's name in another language (pycountry's ISO 3166 translations)."""
+    import gettext
+
+    english = country_name(code)
+    try:
+        translation = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[language])
+    except OSError:
+        return english
+    iso = pycountry.countries.get(alpha_2=_EUROSTAT_TO_ISO.get(code, code))
+    if iso is None:
+        return english
+    for candidate in (getattr(iso, "common_name", None), iso.name):
+        if candidate and translation.gettext(candidate) != candidate:
+            return translation.gettext(candidate)
+    return translation.gettext(iso.name)
+
+
 def is_country_code(code: str) -> bool:
     try:
         country_name(code)

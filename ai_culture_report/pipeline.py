@@ -32,7 +32,7 @@ from .errors import ReportError
 from .params import ReportParams, load_params
 
 PUBLISHED_VARIANT = "nordic"
-BOOK_FILES = ["_config.yml", "_toc.yml", "intro.md", "references.bib"]
+BOOK_FILES = ["_config.yml", "_toc.yml", "intro.md", "conclusions.md", "references.bib"]
 BOOK_DIRS = ["chapters", "summaries", "appendix", "_static"]
 STATE_FILE = ".build-state.json"
 

@@ -1,0 +1,212 @@
+"""The synthesis: one table of indicators for every European country, indices against a reference,
+the region's position, and how that position depends on the year and the reference chosen.
+
+An *index* is a country's value over the reference value (the comparison aggregate in the same year
+where the source publishes it, otherwise the median of the European countries with data): 1 means
+"as the reference", 1.5 means half as much again.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import pandas as pd
+
+from . import culture, data, measures
+from .params import ReportParams, code_from_name, eurostat_code, is_country_code
+
+
+@dataclass(frozen=True)
+class Dimension:
+    key: str
+    label: str
+    unit: str
+    source: str
+    theme: str  # "culture", "ai", "research", "infrastructure"
+
+
+DIMENSIONS = [
+    Dimension("culture_employment", "Cultural employment", "% of total employment", "cult_emp_share", "culture"),
+    Dimension("ai_enterprises", "Enterprises using AI", "% of enterprises (10+ employees)",
+              "isoc_eb_ai_e_ai_tany_ge10", "ai"),
+    Dimension("ai_information_sector", "AI use in information and communication (NACE J)",
+              "% of enterprises in NACE J", "isoc_eb_ain2_ai_use_nace_j_and_ict_by_country", "ai"),
+    Dimension("genai_people", "People using generative AI", "% of individuals 16–74",
+              "isoc_ai_iaiu_genai_use_individuals_2025", "ai"),
+    Dimension("ai_publications", "AI publications per million inhabitants", "works per million inhabitants",
+              "openalex_ai_publications_by_country", "research"),
+    Dimension("hubs_per_million", "Digital innovation hubs per million inhabitants", "hubs per million inhabitants",
+              "edih_catalogue_hubs", "infrastructure"),
+    Dimension("hubs_creative_focus", "Tagged hubs with a cultural and creative focus", "% of tagged hubs",
+              "edih_catalogue_hubs", "infrastructure"),
+]
+DIMENSION_BY_KEY = {d.key: d for d in DIMENSIONS}
+POPULATION = "worldbank_population_total_eu_eea_2010_2024"
+
+
+def _rows(frame: pd.DataFrame, key: str, aggregates) -> pd.DataFrame:
+    """Countries (and the reference aggregates) of a tidy frame as synthesis rows."""
+    keep = frame["geo"].map(is_country_code) | frame["geo"].isin(aggregates)
+    out = frame.loc[keep, ["geo", "year", "value"]].copy()
+    out["dimension"] = key
+    return out
+
+
+def culture_rows(params: ReportParams) -> pd.DataFrame:
+    share = data.load("cult_emp_share")
+    return _rows(share, "culture_employment", culture.aggregate_codes(params.comparison_aggregate))
+
+
+def enterprise_rows(params: ReportParams) -> pd.DataFrame:
+    return _rows(data.load("isoc_eb_ai_e_ai_tany_ge10"), "ai_enterprises", [params.comparison_aggregate])
+
+
+def information_sector_rows(params: ReportParams) -> pd.DataFrame:
+    frame = data.expand_breakdown(data.load("isoc_eb_ain2_ai_use_nace_j_and_ict_by_country"))
+    frame = frame[(frame["indicator"] == "E_AI_TANY") & (frame["nace_r2"] == "J")]
+    return _rows(frame, "ai_information_sector", [params.comparison_aggregate])
+
+
+def genai_rows(params: ReportParams) -> pd.DataFrame:
+    frame = data.expand_breakdown(data.load("isoc_ai_iaiu_genai_use_individuals_2025"))
+    frame = frame[frame["indicator"].str.endswith("in the last 3 months") & (frame["ind_type"] == "All individuals")
+                  & (frame["unit"] == "Percentage of individuals")]
+    return _rows(frame, "genai_people", [params.comparison_aggregate])
+
+
+def population() -> pd.DataFrame:
+    return data.load(POPULATION)[["geo", "year", "value"]].rename(columns={"value": "population"})
+
+
+def publication_rows(params: ReportParams) -> pd.DataFrame:
+    works = data.load("openalex_ai_publications_by_country")
+    works = works[works["indicator"].str.contains("C154945302")].copy()  # the "Artificial intelligence" concept
+    works["geo"] = works["geo"].map(eurostat_code)
+    merged = works.merge(population(), on=["geo", "year"], how="inner")
+    merged["value"] = [measures.per_million(w, p) for w, p in zip(merged["value"], merged["population"])]
+    return _rows(merged, "ai_publications", [])
+
+
+def hub_rows(params: ReportParams) -> pd.DataFrame:
+    hubs = data.load("edih_catalogue_hubs").copy()
+    hubs["geo"] = hubs["country"].map(code_from_name)
+    pop = population()
+    latest = int(pop["year"].max())
+    counts = hubs.groupby("geo").size().rename("hubs").reset_index()
+    counts = counts.merge(pop[pop["year"] == latest], on="geo", how="inner")
+    per_million = counts.assign(value=[measures.per_million(h, p) for h, p in zip(counts.hubs, counts.population)],
+                                dimension="hubs_per_million")
+    tagged = hubs[(hubs["n_sectors"] + hubs["n_services"] + hubs["n_technologies"]) > 0]
+    focus = tagged.groupby("geo").agg(tagged=("edih_name", "size"),
+                                      creative=("cultural_creative_economy_level", lambda s: int((s > 0).sum())))
+    focus = focus.reset_index()
+    focus["value"] = [measures.share(c, t) for c, t in zip(focus.creative, focus.tagged)]
+    focus["dimension"] = "hubs_creative_focus"
+    focus["year"] = latest
+    rows = pd.concat([per_million[["geo", "year", "value", "dimension"]], focus[["geo", "year", "value", "dimension"]]])
+    return rows[rows["geo"].map(is_country_code)]
+
+
+def indicator_table(params: ReportParams) -> pd.DataFrame:
+    """Every dimension for every European country (and the aggregate where published), all years."""
+    parts = [culture_rows(params), enterprise_rows(params), information_sector_rows(params), genai_rows(params),
+             publication_rows(params), hub_rows(params)]
+    table = pd.concat(parts, ignore_index=True)
+    table["year"] = table["year"].astype(int)
+    return table.sort_values(["dimension", "geo", "year"]).reset_index(drop=True)
+
+
+def reference_value(table: pd.DataFrame, dimension: str, year: int, params: ReportParams,
+                    reference: str = "aggregate") -> tuple[float, str]:
+    """The value an index divides by, and a label saying what it is."""
+    rows = table[(table["dimension"] == dimension) & (table["year"] == year)]
+    if reference == "aggregate":
+        for code in culture.aggregate_codes(params.comparison_aggregate):
+            value = rows.loc[rows["geo"] == code, "value"]
+            if len(value):
+                return float(value.iloc[0]), culture.label_geo(code)
+    countries = rows[rows["geo"].map(is_country_code)]["value"].dropna()
+    if countries.empty:
+        return math.nan, "no reference"
+    return float(countries.median()), f"median of {len(countries)} European countries"
+
+
+def latest_common_year(table: pd.DataFrame, dimension: str, params: ReportParams) -> int | None:
+    rows = table[(table["dimension"] == dimension) & (table["year"] <= params.year_end)]
+    rows = rows[rows["year"] >= params.year_start] if (rows["year"] >= params.year_start).any() else rows
+    if rows.empty:
+        return None
+    selected = rows[rows["geo"].isin(params.countries)]
+    source = selected if not selected.empty else rows
+    return int(source["year"].max())
+
+
+def indices(table: pd.DataFrame, params: ReportParams, reference: str = "aggregate",
+            years: dict[str, int] | None = None) -> pd.DataFrame:
+    """Index of every country on every dimension in the dimension's latest year (or the year given)."""
+    rows = []
+    for dimension in DIMENSIONS:
+        year = (years or {}).get(dimension.key) or latest_common_year(table, dimension.key, params)
+        if year is None:
+            continue
+        ref, ref_label = reference_value(table, dimension.key, year, params, reference)
+        current = table[(table["dimension"] == dimension.key) & (table["year"] == year)]
+        for geo, value in zip(current["geo"], current["value"]):
+            if not is_country_code(geo):
+                continue
+            rows.append({"geo": geo, "dimension": dimension.key, "label": dimension.label, "year": year,
+                         "value": value, "unit": dimension.unit, "reference": ref, "reference_label": ref_label,
+                         "index": measures.specialisation_index(value, ref)})
+    return pd.DataFrame(rows)
+
+
+def scoreboard(index_table: pd.DataFrame, params: ReportParams) -> pd.DataFrame:
+    """The selected countries × dimensions, with a row for every missing combination (value NaN)."""
+    grid = pd.MultiIndex.from_product([params.countries, [d.key for d in DIMENSIONS]], names=["geo", "dimension"])
+    board = index_table.set_index(["geo", "dimension"]).reindex(grid).reset_index()
+    board["label"] = board["dimension"].map(lambda k: DIMENSION_BY_KEY[k].label)
+    board["unit"] = board["dimension"].map(lambda k: DIMENSION_BY_KEY[k].unit)
+    return board
+
+
+def quadrants(index_table: pd.DataFrame, x: str = "culture_employment", y: str = "ai_enterprises") -> pd.DataFrame:
+    """Countries with both indices, and which quadrant they fall in (above/below 1 on each)."""
+    wide = index_table.pivot_table(index="geo", columns="dimension", values="index", aggfunc="first")
+    if x not in wide or y not in wide:
+        return pd.DataFrame(columns=["geo", x, y, "quadrant"])
+    both = wide[[x, y]].dropna().reset_index()
+    both["quadrant"] = [quadrant_name(a, b) for a, b in zip(both[x], both[y])]
+    return both
+
+
+def quadrant_name(culture_index: float, ai_index: float) -> str:
+    if culture_index >= 1 and ai_index >= 1:
+        return "strong in both"
+    if culture_index >= 1:
+        return "cultural strength, AI below reference"
+    if ai_index >= 1:
+        return "AI strength, culture below reference"
+    return "below reference in both"
+
+
+def years_available(table: pd.DataFrame, dimension: str) -> list[int]:
+    return sorted(int(y) for y in table.loc[table["dimension"] == dimension, "year"].unique())
+
+
+def sensitivity(table: pd.DataFrame, params: ReportParams, x: str = "culture_employment",
+                y: str = "ai_enterprises") -> pd.DataFrame:
+    """Quadrant of each selected country for every pair of years and both kinds of reference."""
+    rows = []
+    x_years = [yr for yr in years_available(table, x) if params.year_start <= yr <= params.year_end]
+    y_years = [yr for yr in years_available(table, y) if params.year_start <= yr <= params.year_end]
+    for reference in ("aggregate", "median"):
+        for x_year in x_years:
+            for y_year in y_years:
+                index_table = indices(table, params, reference, {x: x_year, y: y_year})
+                index_table = index_table[index_table["dimension"].isin([x, y])]
+                quads = quadrants(index_table, x, y).set_index("geo")
+                for geo in params.countries:
+                    rows.append({"geo": geo, "reference": reference, "culture_year": x_year, "ai_year": y_year,
+                                 "quadrant": quads["quadrant"].get(geo, "no data")})
+    return pd.DataFrame(rows)

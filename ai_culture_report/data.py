@@ -16,8 +16,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-import pandas as pd
-
 from .errors import (
     ChecksumMismatch,
     DataFileMissing,
@@ -180,6 +178,8 @@ class Snapshot:
 
     def load(self, name: str) -> pd.DataFrame:
         """Read a registered CSV file, verified and typed by its schema."""
+        import pandas as pd  # imported here so checking checksums stays fast
+
         resource = self.resource(name)
         path = self.verified_path(name)
         try:
@@ -210,6 +210,8 @@ _FALSE = {"false", "False", "FALSE", "0"}
 
 def apply_schema(frame: pd.DataFrame, fields: tuple[dict, ...] | list[dict], label: str) -> pd.DataFrame:
     """Check that every schema column exists and parses as its type; return the typed frame."""
+    import pandas as pd
+
     missing = [f["name"] for f in fields if f["name"] not in frame.columns]
     if missing:
         raise SchemaMismatch(
@@ -254,6 +256,8 @@ def _raise_type_error(label, column, kind, raw, bad) -> None:
 
 def expand_breakdown(frame: pd.DataFrame, column: str = "breakdown") -> pd.DataFrame:
     """Unpack ``key=value;key=value`` breakdowns into one column per key."""
+    import pandas as pd
+
     def parse(text) -> dict:
         if not isinstance(text, str) or not text:
             return {}

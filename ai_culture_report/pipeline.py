@@ -122,8 +122,6 @@ def output_dir(variant: str, stage_root: Path | None = None, repo: Path = REPO_R
 
 def stage_sources(variant: Variant, only: list[Path] | None = None, repo: Path = REPO_ROOT) -> None:
     """Mirror the book's text sources into the stage and list the notebooks to execute."""
-    from .charts import javascript_bundle
-
     stage = variant.stage
     toc_text = (repo / "_toc.yml").read_text(encoding="utf-8")
     in_toc = set(toc_files(yaml.safe_load(toc_text)))
@@ -161,6 +159,8 @@ def stage_sources(variant: Variant, only: list[Path] | None = None, repo: Path =
             wanted.add(stage / relative)
     bundle = stage / "_static" / "vega-charts.js"
     if not bundle.exists():  # generated from the vl-convert package: no network, no npm
+        from .charts import javascript_bundle  # altair and vl-convert load slowly: only when needed
+
         write_if_changed(bundle, javascript_bundle().encode("utf-8"))
     wanted.add(bundle)
     generated = {stage / "appendix" / n for n in ("run-manifest.json", "_manifest.md", "data.md")}

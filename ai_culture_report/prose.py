@@ -3,23 +3,18 @@
 Every number a reader sees in the text is computed in a notebook and pasted with
 ``{glue:text}`name```. Values are glued as ready-formatted text so the page
 shows "4.1%" and not a raw float, and a missing value says why it is missing.
+
+They are glued as plain ``str``: myst-nb's ``{glue:text}`` runs ``ast.literal_eval``
+on the text/plain representation, which turns a quoted string back into exactly
+the same text, whereas unquoted text such as "13,485" would be read as a tuple.
 """
 
 from __future__ import annotations
 
 import math
 
+from IPython.display import Markdown
 from myst_nb import glue
-
-
-class Text(str):
-    """A string whose plain-text representation has no quotes, for ``{glue:text}``."""
-
-    def __repr__(self) -> str:  # myst-nb pastes the text/plain representation
-        return str(self)
-
-    def _repr_pretty_(self, printer, cycle) -> None:  # IPython's pretty printer asks this first
-        printer.text(str(self))
 
 
 def is_missing(value) -> bool:
@@ -71,8 +66,21 @@ def ordinal(value: int) -> str:
     return f"{value}{suffix}"
 
 
-def publish(name: str, text) -> Text:
-    """Glue ``text`` under ``name`` for ``{glue:text}`` and return it (so the notebook shows it too)."""
-    value = Text(str(text))
+def publish(name: str, text) -> str:
+    """Glue ``text`` under ``name`` for ``{glue:text}``, pasted verbatim; return it."""
+    value = str(text)
     glue(name, value, display=False)
     return value
+
+
+def publish_markdown(name: str, text) -> str:
+    """Glue ``text`` as Markdown for ``{glue:md}`` (a sentence with links, for example); return it."""
+    value = str(text)
+    glue(name, Markdown(value), display=False)
+    return value
+
+
+def publish_all(values: dict) -> None:
+    """Glue every ``name: text`` pair with :func:`publish`."""
+    for name, text in values.items():
+        publish(name, text)

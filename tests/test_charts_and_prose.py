@@ -84,11 +84,16 @@ def test_bundle_is_wrapped_in_its_own_scope():
     assert "upgradeReportCharts" in bundle
 
 
-def test_text_pastes_without_quotes():
-    from IPython.lib.pretty import pretty
+@pytest.mark.parametrize("text", ["13,485", "0.80", "2017", "3.5%", "Denmark's “first” strategy (2019)"])
+def test_glued_text_is_pasted_exactly_as_written(text):
+    from IPython.core.formatters import PlainTextFormatter
+    from myst_nb.core.variables import format_plain_text
 
-    value = prose.Text("4.1%")
-    assert repr(value) == "4.1%" and pretty(value) == "4.1%"
+    stored = PlainTextFormatter()(prose.publish("probe", text))  # what glue keeps as text/plain
+    assert format_plain_text(stored, "") == text
+    assert format_plain_text(stored, "s") == text
+    # Why plain str: unquoted text would be read as Python (a tuple here).
+    assert format_plain_text("13,485", "") != "13,485"
 
 
 def test_formatters():

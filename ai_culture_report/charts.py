@@ -27,8 +27,9 @@ import vl_convert
 
 from .data import Resource, resource as registered_resource
 
-# Okabe & Ito (2008): distinguishable with the common forms of colour blindness.
-PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+# Okabe & Ito (2008): distinguishable with the common forms of colour blindness. Ordered by
+# contrast against white, so the first countries get the colours that stand out best.
+PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000"]
 CONTEXT_GREY = "#9A9A9A"  # countries outside the selection
 AGGREGATE_COLOUR = "#000000"  # the comparison aggregate
 SEQUENTIAL_SCHEME = "viridis"

@@ -49,20 +49,6 @@ def eurostat_code(iso_code: str) -> str:
     return reverse.get(iso_code, iso_code)
 
 
-def code_from_name(name: str) -> str:
-    """The Eurostat geo code of an English country name as publishers write it ("Czechia", "Türkiye")."""
-    if name in _NAMES_NOT_IN_ISO.values():
-        return next(code for code, known in _NAMES_NOT_IN_ISO.items() if known == name)
-    try:
-        country = pycountry.countries.lookup(name)
-    except LookupError:
-        matches = pycountry.countries.search_fuzzy(name) if name else []
-        if len(matches) != 1:
-            raise ParameterError(f"Cannot tell which country {name!r} is.") from None
-        country = matches[0]
-    return eurostat_code(country.alpha_2)
-
-
 def local_country_name(code: str, language: str) -> str:
     """A country's name in another language (pycountry's ISO 3166 translations)."""
     import gettext

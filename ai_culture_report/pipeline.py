@@ -33,7 +33,7 @@ from .params import ReportParams, load_params
 
 PUBLISHED_VARIANT = "nordic"
 BOOK_FILES = ["_config.yml", "_toc.yml", "intro.md", "conclusions.md", "references.bib"]
-BOOK_DIRS = ["chapters", "summaries", "appendix", "_static"]
+BOOK_DIRS = ["chapters", "summaries", "appendix", "_static", "_ext"]
 STATE_FILE = ".build-state.json"
 
 
@@ -374,7 +374,8 @@ def build_html(variant: Variant) -> None:
         return
     log(f"  [{variant.name}] jupyter-book: building HTML (warnings are errors)")
     started = time.perf_counter()
-    command = ["jupyter-book", "build", str(variant.stage), "-W", "--keep-going", "-q"]
+    # --all: a fresh Sphinx environment each time; incremental builds lose bibtex citations across pages.
+    command = ["jupyter-book", "build", str(variant.stage), "-W", "--keep-going", "-q", "--all"]
     result = subprocess.run(command, capture_output=True, text=True)
     built = variant.stage / "_build" / "html"
     if result.returncode != 0 or not (built / "index.html").exists():

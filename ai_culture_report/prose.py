@@ -12,6 +12,7 @@ the same text, whereas unquoted text such as "13,485" would be read as a tuple.
 from __future__ import annotations
 
 import math
+from decimal import ROUND_HALF_UP, Decimal
 
 from IPython.display import Markdown
 from myst_nb import glue
@@ -26,36 +27,45 @@ def is_missing(value) -> bool:
         return False
 
 
+def half_up(value, digits: int) -> float:
+    """Round half away from zero on the decimal value as published (19.95 -> 20.0), as statistical
+    offices do; binary floats would otherwise round 19.95 down to 19.9."""
+    quantum = Decimal(1).scaleb(-digits)
+    return float(Decimal(repr(float(value))).quantize(quantum, rounding=ROUND_HALF_UP))
+
+
 def number(value, digits: int = 1, missing: str = "not available") -> str:
     if is_missing(value):
         return missing
-    return f"{value:,.{digits}f}"
+    return f"{half_up(value, digits):,.{digits}f}"
 
 
 def percent(value, digits: int = 1, missing: str = "not available") -> str:
     """4.1% (a share, in per cent)."""
-    return missing if is_missing(value) else f"{value:.{digits}f}%"
+    return missing if is_missing(value) else f"{half_up(value, digits):.{digits}f}%"
 
 
 def points(value, digits: int = 1, missing: str = "not available") -> str:
     """+0.3 percentage points (a change of a share)."""
     if is_missing(value):
         return missing
-    sign = "+" if value > 0 else ("−" if value < 0 else "±")
-    unit = "percentage point" if abs(round(value, digits)) == 1 else "percentage points"
-    return f"{sign}{abs(value):.{digits}f} {unit}"
+    rounded = half_up(value, digits)
+    sign = "+" if rounded > 0 else ("−" if rounded < 0 else "±")
+    unit = "percentage point" if abs(rounded) == 1 else "percentage points"
+    return f"{sign}{abs(rounded):.{digits}f} {unit}"
 
 
 def signed_percent(value, digits: int = 1, missing: str = "not available") -> str:
     """+3.2% (a relative change)."""
     if is_missing(value):
         return missing
-    sign = "+" if value > 0 else ("−" if value < 0 else "±")
-    return f"{sign}{abs(value):.{digits}f}%"
+    rounded = half_up(value, digits)
+    sign = "+" if rounded > 0 else ("−" if rounded < 0 else "±")
+    return f"{sign}{abs(rounded):.{digits}f}%"
 
 
 def ratio(value, digits: int = 2, missing: str = "not available") -> str:
-    return missing if is_missing(value) else f"{value:.{digits}f}×"
+    return missing if is_missing(value) else f"{half_up(value, digits):.{digits}f}×"
 
 
 def ordinal(value: int) -> str:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from . import culture, data, measures
-from .params import ReportParams, code_from_name, eurostat_code, is_country_code
+from .params import ReportParams, eurostat_code, is_country_code
 
 
 @dataclass(frozen=True)
@@ -38,8 +38,8 @@ DIMENSIONS = [
               "openalex_ai_publications_by_country", "research"),
     Dimension("hubs_per_million", "Digital innovation hubs per million inhabitants", "hubs per million inhabitants",
               "edih_catalogue_hubs", "infrastructure"),
-    Dimension("hubs_creative_focus", "Tagged hubs with a cultural and creative focus", "% of tagged hubs",
-              "edih_catalogue_hubs", "infrastructure"),
+    Dimension("hubs_creative_focus", "Hubs with a cultural and creative focus", "% of hubs with sector tags",
+              "edih_catalogue_tags_long", "infrastructure"),
 ]
 DIMENSION_BY_KEY = {d.key: d for d in DIMENSIONS}
 POPULATION = "worldbank_population_total_eu_eea_2010_2024"
@@ -89,23 +89,13 @@ def publication_rows(params: ReportParams) -> pd.DataFrame:
 
 
 def hub_rows(params: ReportParams) -> pd.DataFrame:
-    hubs = data.load("edih_catalogue_hubs").copy()
-    hubs["geo"] = hubs["country"].map(code_from_name)
-    pop = population()
-    latest = int(pop["year"].max())
-    counts = hubs.groupby("geo").size().rename("hubs").reset_index()
-    counts = counts.merge(pop[pop["year"] == latest], on="geo", how="inner")
-    per_million = counts.assign(value=[measures.per_million(h, p) for h, p in zip(counts.hubs, counts.population)],
-                                dimension="hubs_per_million")
-    tagged = hubs[(hubs["n_sectors"] + hubs["n_services"] + hubs["n_technologies"]) > 0]
-    focus = tagged.groupby("geo").agg(tagged=("edih_name", "size"),
-                                      creative=("cultural_creative_economy_level", lambda s: int((s > 0).sum())))
-    focus = focus.reset_index()
-    focus["value"] = [measures.share(c, t) for c, t in zip(focus.creative, focus.tagged)]
-    focus["dimension"] = "hubs_creative_focus"
-    focus["year"] = latest
-    rows = pd.concat([per_million[["geo", "year", "value", "dimension"]], focus[["geo", "year", "value", "dimension"]]])
-    return rows[rows["geo"].map(is_country_code)]
+    """Hubs per million inhabitants and the share of sector-tagged hubs with a creative focus."""
+    from .chapters.innovation_hubs import synthesis_indicators
+
+    rows = synthesis_indicators(params)
+    rows["dimension"] = rows["dimension"].map({"hubs_per_million_inhabitants": "hubs_per_million",
+                                               "creative_sector_focus_share": "hubs_creative_focus"})
+    return rows.loc[rows["geo"].map(is_country_code), ["geo", "year", "value", "dimension"]]
 
 
 def indicator_table(params: ReportParams) -> pd.DataFrame:

@@ -41,6 +41,9 @@ WIDTH = 620
 def report_theme() -> alt.theme.ThemeConfig:
     return {
         "config": {
+            # Marks and axes are hidden from screen readers: each chart's text alternative is its
+            # description (the figure's label and its "Text description"), plus the CSV download.
+            "aria": False,
             "font": FONT,
             "view": {"continuousWidth": WIDTH, "continuousHeight": 320, "stroke": None},
             "title": {"fontSize": 16, "anchor": "start", "subtitleFontSize": 13, "subtitleColor": "#333333",

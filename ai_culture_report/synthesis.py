@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from . import culture, data, measures
-from .params import ReportParams, eurostat_code, is_country_code
+from .params import ReportParams, is_country_code
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,9 @@ DIMENSIONS = [
               "isoc_ai_iaiu_genai_use_individuals_2025", "ai"),
     Dimension("ai_publications", "AI publications per million inhabitants", "works per million inhabitants",
               "openalex_ai_publications_by_country", "research"),
+    Dimension("research_network", "Horizon 2020 participations per million inhabitants",
+              "participations in projects with a Nordic partner per million inhabitants",
+              "cordis_h2020_participations_in_projects_with_nordic_partner", "research"),
     Dimension("hubs_per_million", "Digital innovation hubs per million inhabitants", "hubs per million inhabitants",
               "edih_catalogue_hubs", "infrastructure"),
     Dimension("hubs_creative_focus", "Hubs with a cultural and creative focus", "% of hubs with sector tags",
@@ -75,17 +78,14 @@ def genai_rows(params: ReportParams) -> pd.DataFrame:
     return _rows(frame, "genai_people", [params.comparison_aggregate])
 
 
-def population() -> pd.DataFrame:
-    return data.load(POPULATION)[["geo", "year", "value"]].rename(columns={"value": "population"})
+def research_rows(params: ReportParams) -> pd.DataFrame:
+    """AI publications per million inhabitants and H2020 participations per million (research chapter)."""
+    from .chapters.research_universities import synthesis_indicators
 
-
-def publication_rows(params: ReportParams) -> pd.DataFrame:
-    works = data.load("openalex_ai_publications_by_country")
-    works = works[works["indicator"].str.contains("C154945302")].copy()  # the "Artificial intelligence" concept
-    works["geo"] = works["geo"].map(eurostat_code)
-    merged = works.merge(population(), on=["geo", "year"], how="inner")
-    merged["value"] = [measures.per_million(w, p) for w, p in zip(merged["value"], merged["population"])]
-    return _rows(merged, "ai_publications", [])
+    rows = synthesis_indicators(params)
+    rows["dimension"] = rows["dimension"].map({"AI research output": "ai_publications",
+                                               "Research network position": "research_network"})
+    return rows.loc[rows["geo"].map(is_country_code), ["geo", "year", "value", "dimension"]]
 
 
 def hub_rows(params: ReportParams) -> pd.DataFrame:
@@ -101,7 +101,7 @@ def hub_rows(params: ReportParams) -> pd.DataFrame:
 def indicator_table(params: ReportParams) -> pd.DataFrame:
     """Every dimension for every European country (and the aggregate where published), all years."""
     parts = [culture_rows(params), enterprise_rows(params), information_sector_rows(params), genai_rows(params),
-             publication_rows(params), hub_rows(params)]
+             research_rows(params), hub_rows(params)]
     table = pd.concat(parts, ignore_index=True)
     table["year"] = table["year"].astype(int)
     return table.sort_values(["dimension", "geo", "year"]).reset_index(drop=True)

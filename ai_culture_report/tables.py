@@ -101,7 +101,10 @@ class Table:
         return (
             f'<figure class="report-chart report-table" id="table-{self.name}">'
             f'<p class="report-table-title"><strong>{html.escape(self.title)}</strong></p>'
-            f'<div class="report-table-scroll" style="overflow-x:auto"><table class="report-table"'
+            # A keyboard user must be able to scroll a wide table: focusable, named region.
+            f'<div class="report-table-scroll" style="overflow-x:auto" tabindex="0" role="region" '
+            f'aria-label="{html.escape(self.title)} (table; scrolls sideways on narrow screens)">'
+            f'<table class="report-table"'
             f'{" style=" + chr(34) + "font-size:0.85em" + chr(34) if self.compact else ""}>'
             f"<thead><tr>{header}</tr></thead><tbody>{body}</tbody></table></div>"
             f'<figcaption><p class="chart-sources-title">Source{"s" if len(self.sources) > 1 else ""}</p>'

@@ -18,7 +18,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from .. import data, hubs, measures, prose
+from .. import data, hubs, measures, prose, tables
 from ..charts import CONTEXT_GREY, PALETTE, Figure, figure
 from ..params import ReportParams, country_name, join_names
 
@@ -37,36 +37,11 @@ CHART_NAMES = {"ai": "AI & decision support", "cce": "Cultural & creative econom
                "av": "Audio-visual media tech.", "vr": "Virtual reality"}
 
 
-@dataclass
-class SourcedTable:
-    """A table for the page with a title, its sources, notes and a CSV download (like a chart's caption)."""
-
-    name: str
-    title: str
-    frame: pd.DataFrame
-    sources: list
-    notes: list = field(default_factory=list)
-
-    def __repr__(self) -> str:  # the text/plain output nbval compares
-        return f"Table {self.name!r}: {self.title} ({len(self.frame)} rows)"
-
-    def _repr_html_(self) -> str:
-        resolved = [data.resource(s) if isinstance(s, str) else s for s in self.sources]
-        caption = Figure(name=self.name, spec={}, description=self.title, data=self.frame, sources=resolved,
-                         notes=list(self.notes)).caption_html().replace("behind this chart", "in this table")
-        table = self.frame.to_html(index=False, escape=True, border=0, classes="report-table", na_rep="",
-                                   justify="left")
-        return (f'<figure class="report-chart report-table" id="table-{self.name}">'
-                f'<p class="report-table-title"><strong>{html.escape(self.title)}</strong></p>'
-                f'<div class="report-table-scroll" style="overflow-x:auto">{table}</div>'
-                f"<figcaption>{caption}</figcaption></figure>")
-
-
-def sourced_table(frame: pd.DataFrame, *, name: str, title: str, sources, notes=()) -> SourcedTable:
-    if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", name):
-        raise ValueError(f"Table name {name!r} must be lower-case letters, digits and hyphens.")
-    return SourcedTable(name=name, title=title, frame=frame.reset_index(drop=True), sources=list(sources),
-                        notes=list(notes))
+def sourced_table(frame: pd.DataFrame, *, name: str, title: str, sources, notes=()):
+    """A captioned table of ``frame`` as it is (its column names as headers), citing ``sources``."""
+    return tables.table(frame.reset_index(drop=True), name=name, title=title,
+                        columns=[tables.Column(key=c, header=str(c)) for c in frame.columns],
+                        sources=sources, notes=notes)
 
 
 def group_label(params: ReportParams) -> str:

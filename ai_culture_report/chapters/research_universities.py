@@ -1,0 +1,1206 @@
+"""AI in universities and research: facts for the prose and charts of two notebooks.
+
+* ``chapters/research_universities.ipynb`` — AI research output (OpenAlex), R&D expenditure and
+  students' use of generative AI (:func:`output_data`, :func:`output_facts` and the charts after them);
+* ``chapters/research_networks.ipynb`` — Horizon 2020 participations by type of organisation and the
+  co-participation network (:func:`network_data`, :func:`network_facts` and the charts after them).
+
+Nothing here names a country, a region or a year: the selection and the window come from
+:class:`~ai_culture_report.params.ReportParams`, everything else from the data.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from dataclasses import dataclass
+
+import altair as alt
+import pandas as pd
+from IPython.display import HTML
+
+from .. import culture, data, measures, networks, prose, research
+from ..charts import AGGREGATE_COLOUR, CONTEXT_GREY, PALETTE, figure
+from ..params import ReportParams, join_names
+
+# Registry names of the datasets.
+PUBLICATIONS = "openalex_ai_publications_by_country"
+POPULATION = "worldbank_population_total_eu_eea_2010_2024"
+RD = "owid_unesco_rd_expenditure_pct_gdp"
+GERD_QUOTES = "gerd_pc_gdp_headlines_text_secondary"
+GENAI = "isoc_ai_iaiu_genai_use_individuals_2025"
+PARTICIPATIONS = "cordis_h2020_participations_in_projects_with_nordic_partner"
+PROJECTS = "cordis_h2020_projects_with_nordic_partner"
+NORWEGIAN_NAMES = "nfr_h2020_norwegian_participations"
+
+# The betweenness estimate: sampled source organisations and the seed of the sample (see networks.py).
+BETWEENNESS_SOURCES = 40   # in total, split into BETWEENNESS_REPEATS independent samples
+BETWEENNESS_REPEATS = 2
+BETWEENNESS_SEED = 2020
+TOP_PER_COUNTRY = 5
+
+TYPE_COLOURS = {"HES": PALETTE[0], "REC": PALETTE[1], "PRC": PALETTE[2], "PUB": PALETTE[5], "OTH": PALETTE[3]}
+TYPE_PLURALS = {"HES": "higher-education institutions", "REC": "research organisations", "PRC": "companies",
+                "PUB": "public bodies", "OTH": "other organisations"}
+SHORT_AGGREGATE = {"EU27_2020": "EU27", "EU28": "EU28", "EA": "euro area", "EA20": "euro area"}
+WHOLE_COUNT_NOTE = ("OpenAlex counts a work once for every country among its authors' institutions (whole "
+                    "counting): a work with authors in two countries counts once for each.")
+CONCEPT_NOTE = ("Works tagged with OpenAlex's 'Artificial intelligence' concept, queried in May 2025; the concept "
+                "tagging is deprecated and counts drift between snapshots.")
+NO_TOPIC_NOTE = ("The Horizon 2020 file has no project titles or topics: it covers all research fields, not AI "
+                 "projects only.")
+
+
+# --- Small helpers ---------------------------------------------------------------------------------------------
+
+def agg_short(params: ReportParams) -> str:
+    return SHORT_AGGREGATE.get(params.comparison_aggregate, params.aggregate_name)
+
+
+def group_label(params: ReportParams) -> str:
+    return f"{params.region_short} countries" if params.region_short != "selected" else "selected countries"
+
+
+def _missing_note(params: ReportParams, present, what: str) -> list[str]:
+    missing = [c for c in params.countries if c not in set(present)]
+    return [f"No {what} for {params.names_of(missing)}."] if missing else []
+
+
+def _missing_sentence(params: ReportParams, present, what: str, subject: str = "The source") -> str:
+    missing = [c for c in params.countries if c not in set(present)]
+    return f" {subject} has no {what} for {params.names_of(missing)}." if missing else ""
+
+
+# Country names that read with "the" in running text.
+_WITH_ARTICLE = ("United Kingdom", "United States", "Netherlands", "Czech Republic", "Slovak Republic")
+
+
+def in_text(code: str, capital: bool = False) -> str:
+    """A country's name for running text: 'the United Kingdom', 'Denmark'."""
+    name = research.geo_label(code)
+    if name.startswith(_WITH_ARTICLE):
+        return ("The " if capital else "the ") + name
+    return name
+
+
+def listing(pairs, formatter, noun: str = "") -> str:
+    """'3.53% of GDP in Sweden, 2.96% in Denmark and 2.94% in Finland' from (code, value) pairs."""
+    parts = [f"{formatter(v)}{(' ' + noun) if noun and i == 0 else ''} in {in_text(g)}"
+             for i, (g, v) in enumerate(pairs)]
+    return join_names(parts)
+
+
+def count_phrase(k: int, n: int, capital: bool = False) -> str:
+    """'4 of the 5', 'all 3', 'both', 'none of the 3', '1 of 1'."""
+    if n == 1:
+        text = f"{k} of 1"
+    elif n == 2 and k == 2:
+        text = "both"
+    elif k == n:
+        text = f"all {n}"
+    elif k == 0:
+        text = f"none of the {n}"
+    else:
+        text = f"{k} of the {n}"
+    return text[0].upper() + text[1:] if capital else text
+
+
+def _colours(names: list[str]) -> list[str]:
+    return [PALETTE[i % (len(PALETTE) - 1)] for i in range(len(names))]
+
+
+def _plural(n: int, noun: str) -> str:
+    return f"{prose.number(n, 0)} {noun}{'' if n == 1 else 's'}"
+
+
+def _million_euros(value: float) -> str:
+    return "not available" if prose.is_missing(value) else f"{value / 1e6:,.0f} million euros"
+
+
+TYPE_SINGULAR = {"HES": "higher education", "REC": "research organisation", "PRC": "company",
+                 "PUB": "public body", "OTH": "other type"}
+
+
+def _organisation_name(row) -> str:
+    name = row.get("organisation_name")
+    return str(name) if isinstance(name, str) and name else f"PIC {row['node']}"
+
+
+def _organisation_label(row) -> str:
+    kind = TYPE_SINGULAR.get(row.get("activity_type"), str(row.get("activity_type")))
+    return f"{_organisation_name(row)} ({kind})"
+
+
+# =============================================================================================================
+# Notebook 1: AI research output, R&D capacity, students and generative AI
+# =============================================================================================================
+
+@dataclass
+class OutputData:
+    publications: pd.DataFrame      # geo, year, value (all countries in the file, Eurostat codes)
+    per_capita: pd.DataFrame        # publications with population and per_million
+    rd: pd.DataFrame
+    gerd_quotes: pd.DataFrame
+    genai: pd.DataFrame
+
+
+def output_data() -> OutputData:
+    publications = research.ai_publications(data.load(PUBLICATIONS))
+    population = data.load(POPULATION)
+    return OutputData(
+        publications=publications,
+        per_capita=research.with_population(publications, population),
+        rd=data.load(RD),
+        gerd_quotes=data.load(GERD_QUOTES),
+        genai=data.load(GENAI),
+    )
+
+
+def publication_period(params: ReportParams, frames: OutputData) -> tuple[int, int]:
+    period = research.years_in_window(frames.publications, params.year_start, params.year_end)
+    if period is None:
+        raise ValueError(f"The OpenAlex file has no year between {params.year_start} and {params.year_end}.")
+    return period
+
+
+def _european(frames: OutputData) -> pd.DataFrame:
+    return frames.publications[frames.publications["geo"].isin(research.EUROPE)]
+
+
+def output_facts(params: ReportParams, frames: OutputData) -> dict[str, str]:
+    first, last = publication_period(params, frames)
+    pubs, per_capita = frames.publications, frames.per_capita
+    facts = {"region_name": params.region_name, "aggregate_name": params.aggregate_name,
+             "pub_first_year": str(first), "pub_last_year": str(last),
+             "pub_file_first_year": str(int(pubs["year"].min())), "pub_file_last_year": str(int(pubs["year"].max())),
+             "pub_vintage": data.resource(PUBLICATIONS).vintage or "date not recorded"}
+    latest = per_capita[(per_capita["year"] == last) & per_capita["geo"].isin(params.countries)]
+    latest = latest.sort_values(["value", "geo"], ascending=[False, True])
+    present = list(latest["geo"])
+    parts = []
+    for i, row in enumerate(latest.itertuples()):
+        per = (f"{prose.number(row.per_million, 0)}{' per million inhabitants' if i == 0 else ''}"
+               if not prose.is_missing(row.per_million) else "no population figure")
+        parts.append(f"{prose.number(row.value, 0)} in {in_text(row.geo)} ({per})")
+    facts["publications_sentence"] = (
+        f"In {last}, the number of AI works with at least one author at an institution in the country was "
+        f"{join_names(parts)}." if parts else f"OpenAlex has no AI works for {params.names_of(params.countries)}."
+    ) + _missing_sentence(params, present, "AI publication counts")
+
+    # Share of the European sum, and what the file does not allow.
+    europe = _european(frames)
+    europe_codes = sorted(europe["geo"].unique())
+    outside = sorted(set(pubs["geo"]) - set(research.EUROPE))
+    shares_last = research.share_of_european_sum(pubs, params.countries, last)
+    shares_first = research.share_of_european_sum(pubs, params.countries, first)
+    combined_last, combined_first = shares_last["combined"], shares_first["combined"]
+    facts["n_european"] = str(len(europe_codes))
+    facts["region_share"] = prose.percent(combined_last)
+    shared = [c for c in params.countries if not prose.is_missing(shares_last.get(c, math.nan))]
+    if shared:
+        best = max(shared, key=lambda c: (shares_last[c], c))
+        facts["share_sentence"] = (
+            f"Together, the {group_label(params)} account for {prose.percent(combined_last)} of the sum of the "
+            f"{len(europe_codes)} European countries' counts in {last}, against {prose.percent(combined_first)} in "
+            f"{first}. The largest single share is {in_text(best)}'s, {prose.percent(shares_last[best])}.")
+    else:
+        facts["share_sentence"] = (f"None of the {group_label(params)} has a count in the file in {last}, so no "
+                                   f"share can be computed.")
+    non_eu = [c for c in europe_codes if c not in research.EU27_MEMBERS]
+    facts["denominator_sentence"] = (
+        f"The denominator is the sum of the whole counts of the {len(europe_codes)} European countries in the file: "
+        f"the {sum(c in research.EU27_MEMBERS for c in europe_codes)} EU member states and "
+        f"{join_names([in_text(c) for c in non_eu])}. Because a work with authors in two countries is "
+        f"counted twice in that sum, the shares describe each country's part of Europe's authorship, not of "
+        f"distinct works. The file holds no world total: besides Europe it keeps only "
+        f"{join_names([in_text(c) for c in outside]) or 'no other country'}, so a share of world output "
+        f"cannot be computed from it."
+    )
+
+    # Per-capita rank.
+    ranking = research.per_capita_ranking(per_capita, last, params.countries)
+    picks = ranking[ranking["role"] == "selected"]
+    no_population = sorted(set(europe[europe["year"] == last]["geo"]) - set(ranking["geo"]))
+    facts["rank_n"] = str(len(ranking))
+    leader = ranking.iloc[0] if len(ranking) else None
+    facts["rank_sentence"] = (
+        (f"Measured this way, "
+         f"{join_names([f'{n} ranks {prose.ordinal(r)}' for n, r in zip(picks['name'], picks['rank'])])} "
+         f"of the {len(ranking)} European countries with both counts and population figures in {last}.")
+        if len(picks) else f"None of the {group_label(params)} can be ranked per inhabitant in {last}."
+    ) + (f" First is {in_text(leader['geo'])}, with {prose.number(leader['per_million'], 0)} works per million "
+         f"inhabitants." if leader is not None else "") + (
+        f" {join_names([in_text(c, capital=True) for c in no_population])} cannot be ranked: the population file "
+        f"does not cover it." if no_population else "")
+
+    # Growth.
+    growth = research.growth(pubs, params.countries, first, last).dropna(subset=["annual_growth_percent"])
+    growth = growth.sort_values(["annual_growth_percent", "geo"], ascending=[False, True])
+    europe_growth = _europe_growth(pubs, first, last)["annual_growth_percent"]
+    facts["growth_sentence"] = (
+        f"From {first} to {last}, the annual growth of AI works was "
+        f"{listing(zip(growth['geo'], growth['annual_growth_percent']), prose.signed_percent)}, "
+        f"against {prose.signed_percent(europe_growth)} a year for the sum of the European countries."
+        if len(growth) else "No growth rate can be computed for the selected countries."
+    )
+
+    # R&D expenditure.
+    rd_codes = [c for c in params.countries if c in set(frames.rd["geo"])]
+    rd_window = research.rd_series(frames.rd, params.countries, params.comparison_aggregate,
+                                   params.year_start, params.year_end)
+    rd_year = research.latest_common_year(rd_window, params.countries)
+    if rd_year is not None:
+        gaps = research.rd_gaps(frames.rd, params.countries, params.comparison_aggregate, rd_year)
+        gaps = gaps.dropna(subset=["value"])
+        gaps = gaps.sort_values(["value", "geo"], ascending=[False, True])
+        reference = gaps["aggregate_value"].iloc[0] if len(gaps) else math.nan
+        above = int((gaps["gap_points"] > 0).sum())
+        facts["rd_year"] = str(rd_year)
+        facts["rd_sentence"] = (
+            f"In {rd_year}, the last year of the series inside the report's window, R&D expenditure was "
+            f"{listing(zip(gaps['geo'], gaps['value']), lambda v: prose.percent(v, 2), 'of GDP')}, "
+            f"against {prose.percent(reference, 2)} in the {agg_short(params)}. {count_phrase(above, len(gaps), True)} "
+            f"{group_label(params)} with a value spent a larger share of GDP on R&D than the {agg_short(params)}."
+        ) + _missing_sentence(params, rd_codes, f"R&D figure in {rd_year}")
+    else:
+        facts["rd_year"] = "not available"
+        facts["rd_sentence"] = (f"The R&D series has no value for {params.names_of(params.countries)} between "
+                                f"{params.year_start} and {params.year_end}.")
+    facts["rd_last_year"] = str(int(frames.rd["year"].max()))
+    quotes = gerd_quote_table(params, frames)
+    quoted = [c for c in params.countries if c in set(quotes["geo"])]
+    facts["quotes_sentence"] = (
+        f"For the years after the series ends, Eurostat's own figures (dataset rd_e_gerdtot) are not in the "
+        f"snapshot. It holds only figures quoted elsewhere (in relays of Eurostat's news releases, mostly rounded, "
+        f"and in one unverified third-party table) for {params.names_of(quoted)}, from "
+        f"{int(quotes['year'].min())} to {int(quotes['year'].max())}. The table below lists them as quotes, "
+        f"each with the page it was read on; they are not joined to the series above."
+        if quoted else
+        f"For the years after the series ends, the snapshot has no figures for {params.names_of(params.countries)}: "
+        f"Eurostat's dataset rd_e_gerdtot is not in it, and the rounded quotes from press relays it holds cover "
+        f"other countries."
+    ) + (_missing_sentence(params, quoted, "quoted figure", "The snapshot") if quoted else "")
+
+    # Generative AI for formal education.
+    facts.update(genai_facts(params, frames))
+    facts.update(_output_meaning(params, frames, ranking, growth, europe_growth, first, last))
+    return facts
+
+
+def _output_meaning(params: ReportParams, frames: OutputData, ranking: pd.DataFrame, growth: pd.DataFrame,
+                    europe_growth: float, first: int, last: int) -> dict[str, str]:
+    """Short data-driven sentences for the chapter's conclusion."""
+    third = math.ceil(len(ranking) / 3) if len(ranking) else 0
+    picks = ranking[ranking["role"] == "selected"]
+    in_top = int((picks["rank"] <= third).sum())
+    faster = int((growth["annual_growth_percent"] > europe_growth).sum()) if not prose.is_missing(europe_growth) else 0
+    facts = {
+        "meaning_output": (
+            f"{count_phrase(in_top, len(picks), True)} {group_label(params)} with data rank in the top third "
+            f"(the first {third}) of the {len(ranking)} European countries for AI works per inhabitant in {last}, "
+            f"and {count_phrase(faster, len(growth))} grew faster than the European sum from {first} to {last}."
+            if len(picks) else f"None of the {group_label(params)} can be ranked for AI works per inhabitant."),
+    }
+    rd_window = research.rd_series(frames.rd, params.countries, params.comparison_aggregate,
+                                   params.year_start, params.year_end)
+    rd_year = research.latest_common_year(rd_window, params.countries)
+    if rd_year is not None:
+        gaps = research.rd_gaps(frames.rd, params.countries, params.comparison_aggregate, rd_year).dropna(
+            subset=["gap_points"])
+        above = int((gaps["gap_points"] > 0).sum())
+        facts["meaning_rd"] = (f"{count_phrase(above, len(gaps), True)} {group_label(params)} with data spent more "
+                               f"of their GDP on R&D than the "
+                               f"{agg_short(params)} in {rd_year}, the last year with comparable data.")
+    else:
+        facts["meaning_rd"] = "The R&D series has no value for the selected countries in the report's years."
+    table = research.genai_for_education(frames.genai, params.countries, params.comparison_aggregate)
+    young_label = research.AGE_GROUPS["ind_type=Individuals, 16 to 24 years old"]
+    young = table[table["group"] == young_label].set_index("geo")["value"]
+    reference = young.get(params.comparison_aggregate, math.nan)
+    mine = young[[g for g in young.index if g in params.countries]]
+    above = int((mine > reference).sum()) if not prose.is_missing(reference) else 0
+    facts["meaning_genai"] = (
+        f"Young people in {count_phrase(above, len(mine))} {group_label(params)} with data use generative AI for "
+        f"their education more than the {agg_short(params)} average."
+        if len(mine) else "Eurostat has no figures on young people's use of generative AI for these countries.")
+    return facts
+
+
+def genai_facts(params: ReportParams, frames: OutputData) -> dict[str, str]:
+    table = research.genai_for_education(frames.genai, params.countries, params.comparison_aggregate)
+    facts = {}
+    if table.empty:
+        facts["genai_year"] = "not available"
+        facts["genai_sentence"] = f"Eurostat publishes no figure for {params.names_of(params.countries)}."
+        facts["genai_rank_sentence"] = facts["genai_anomaly_sentence"] = ""
+        return facts
+    year = int(table["year"].max())
+    young_label, all_label = research.AGE_GROUPS["ind_type=Individuals, 16 to 24 years old"], \
+        research.AGE_GROUPS["ind_type=All individuals"]
+    young = table[(table["group"] == young_label) & (table["role"] == "selected")].sort_values(
+        ["value", "geo"], ascending=[False, True])
+    everyone = table[(table["group"] == all_label) & (table["role"] == "selected")].set_index("geo")["value"]
+    aggregate = table[table["role"] == "aggregate"].set_index("group")["value"]
+    facts["genai_year"] = str(year)
+    young_aggregate = aggregate.get(young_label, math.nan)
+    facts["genai_sentence"] = (
+        (f"In {year}, the share of 16–24-year-olds who had used generative AI tools for formal education in the "
+         f"previous three months was {listing(zip(young['geo'], young['value']), prose.percent)}, against "
+         f"{prose.percent(young_aggregate)} in the {agg_short(params)}. Among all people aged 16–74 it was "
+         f"{listing(((g, everyone.get(g, math.nan)) for g in young['geo']), prose.percent)} "
+         f"({agg_short(params)}: {prose.percent(aggregate.get(all_label, math.nan))}).")
+        if len(young) else f"Eurostat publishes no value for the young in {params.names_of(params.countries)}."
+    ) + _missing_sentence(params, table["geo"], "value", "This Eurostat dataset")
+    ranking = research.genai_ranking(frames.genai, "ind_type=Individuals, 16 to 24 years old", year)
+    picks = ranking[ranking["geo"].isin(params.countries)]
+    facts["genai_rank_sentence"] = (
+        f"Among the {len(ranking)} countries in the dataset, "
+        + join_names([f"{in_text(g)} ranks {prose.ordinal(r)}" for g, r in zip(picks["geo"], picks["rank"])])
+        + " by the share of the young."
+    ) if len(picks) else ""
+    everyone_all = research.genai_ranking(frames.genai, "ind_type=All individuals", year).set_index("geo")["value"]
+    young_all = ranking.set_index("geo")["value"]
+    both = sorted(set(everyone_all.index) & set(young_all.index))
+    higher = [g for g in both if young_all[g] > everyone_all[g]]
+    odd = [g for g in young["geo"] if g in both and young_all[g] < everyone_all[g]]
+    facts["genai_anomaly_sentence"] = (
+        f"In {len(higher)} of the {len(both)} countries the young use generative AI for education more than the "
+        f"population as a whole, as one would expect; in {params.names_of(odd)} the published share of the young is "
+        f"lower. That is unusual enough to be checked against Eurostat's own table before it is quoted."
+        if odd else "")
+    return facts
+
+
+# --- Notebook 1 charts ---------------------------------------------------------------------------------------
+
+def per_million_chart(params: ReportParams, frames: OutputData):
+    first, last = publication_period(params, frames)
+    frame = frames.per_capita[frames.per_capita["year"].between(first, last)
+                              & frames.per_capita["geo"].isin(research.EUROPE)
+                              & frames.per_capita["per_million"].notna()].copy()
+    frame["name"] = frame["geo"].map(research.geo_label)
+    frame["role"] = frame["geo"].map(lambda g: "selected" if g in params.countries else "other")
+    frame = frame.sort_values(["role", "geo", "year"]).reset_index(drop=True)
+    selected = frame[frame["role"] == "selected"]
+    codes = [c for c in params.countries if c in set(selected["geo"])]
+    names = [research.geo_label(c) for c in codes]
+    latest = selected[selected["year"] == last].sort_values(["per_million", "geo"], ascending=[False, True])
+    if len(latest):
+        top = latest.iloc[0]
+        title = (f"{top['name']} publishes the most AI research per inhabitant among the {group_label(params)}: "
+                 f"{top['per_million']:,.0f} works per million in {last}")
+    else:
+        title = f"AI works per million inhabitants in European countries, {first}–{last}"
+    tooltip = [alt.Tooltip("name:N", title="Country"), alt.Tooltip("year:O", title="Year"),
+               alt.Tooltip("value:Q", title="AI works", format=",.0f"),
+               alt.Tooltip("per_million:Q", title="Per million inhabitants", format=",.0f")]
+    x = alt.X("year:O", title="Publication year", axis=alt.Axis(labelAngle=0))
+    y = alt.Y("per_million:Q", title="AI works per million inhabitants")
+    others = alt.Chart(frame[frame["role"] == "other"]).mark_line(
+        color=CONTEXT_GREY, strokeWidth=1, opacity=0.6).encode(
+        x=x, y=y, detail="geo:N", tooltip=tooltip)
+    mine = alt.Chart(selected).mark_line(point=True).encode(
+        x=x, y=y, color=alt.Color("name:N", title="Country", scale=alt.Scale(domain=names, range=_colours(names))),
+        tooltip=tooltip)
+    chart = alt.layer(others, mine).properties(
+        title=alt.Title(title, subtitle="Grey lines: the other European countries in the file"), width=560, height=340)
+    description = (f"Line chart of AI works per million inhabitants from {first} to {last} for "
+                   f"{join_names(names) or 'no selected country'}, with the other European countries as grey lines. "
+                   f"In {last}: " + "; ".join(f"{n} {v:,.0f}" for n, v in zip(latest["name"], latest["per_million"]))
+                   + ".")
+    notes = [WHOLE_COUNT_NOTE, CONCEPT_NOTE,
+             f"No {params.aggregate_name} line: the file has no de-duplicated EU count, and summing the member states "
+             f"would count co-authored works more than once.",
+             "Population: World Bank mid-year estimates; the United Kingdom is not in the population file."]
+    notes += _missing_note(params, selected["geo"], "AI publication counts or population")
+    return figure(chart, name="ai-publications-per-million", description=description,
+                  data=frame[["geo", "name", "role", "year", "value", "population", "per_million"]],
+                  sources=[PUBLICATIONS, POPULATION], notes=notes)
+
+
+def ranking_chart(params: ReportParams, frames: OutputData):
+    _, last = publication_period(params, frames)
+    ranked = research.per_capita_ranking(frames.per_capita, last, params.countries)
+    ranked = ranked[ranked["geo"].isin(research.EUROPE)].reset_index(drop=True)
+    picks = ranked[ranked["role"] == "selected"]
+    median = float(ranked["per_million"].median()) if len(ranked) else math.nan
+    if len(picks):
+        best = picks.iloc[0]
+        title = (f"{best['name']} ranks {prose.ordinal(best['rank'])} of {len(ranked)} European countries for "
+                 f"AI works per inhabitant ({last})")
+    else:
+        title = f"AI works per million inhabitants in {len(ranked)} European countries ({last})"
+    bars = alt.Chart(ranked).mark_bar().encode(
+        y=alt.Y("name:N", sort=list(ranked["name"]), title=None),
+        x=alt.X("per_million:Q", title=f"AI works per million inhabitants ({last})"),
+        color=alt.Color("role:N", title=None, scale=alt.Scale(domain=["selected", "other"],
+                                                               range=[PALETTE[0], CONTEXT_GREY]),
+                        legend=alt.Legend(orient="top", labelExpr=f"datum.label == 'selected' ? "
+                                          f"'{group_label(params)}' : 'other European countries'")),
+        tooltip=[alt.Tooltip("name:N", title="Country"), alt.Tooltip("rank:Q", title="Rank"),
+                 alt.Tooltip("value:Q", title="AI works", format=",.0f"),
+                 alt.Tooltip("per_million:Q", title="Per million inhabitants", format=",.0f")],
+    )
+    layers = [bars]
+    if not prose.is_missing(median):
+        reference = pd.DataFrame({"per_million": [median], "label": [f"median {median:,.0f}"]})
+        layers.append(alt.Chart(reference).mark_rule(color=AGGREGATE_COLOUR, strokeDash=[5, 3]).encode(
+            x="per_million:Q"))
+        layers.append(alt.Chart(reference).mark_text(align="left", dx=4, y=-8, fontSize=11).encode(
+            x="per_million:Q", text="label:N"))
+    chart = alt.layer(*layers).properties(title=title, width=540, height=alt.Step(15))
+    description = (f"Bar chart ranking {len(ranked)} European countries by AI works per million inhabitants in {last}; "
+                   f"the dashed line marks the median of these countries, {median:,.0f}. "
+                   + "; ".join(f"{n} ranks {r} with {v:,.0f}" for n, r, v in
+                               zip(picks["name"], picks["rank"], picks["per_million"])) + ".")
+    notes = [WHOLE_COUNT_NOTE,
+             "The dashed line is the median of the countries shown, not an EU value (the file has no "
+             "de-duplicated EU count).",
+             "The United Kingdom is not ranked: the population file does not cover it.",
+             "Small countries' values move a lot from year to year (Liechtenstein had fewer than 20 works a year)."
+             if "LI" in set(ranked["geo"]) else ""]
+    notes = [n for n in notes if n] + _missing_note(params, ranked["geo"], f"per-inhabitant value in {last}")
+    return figure(chart, name="ai-publications-ranking", description=description,
+                  data=ranked[["geo", "name", "role", "year", "value", "population", "per_million", "rank"]],
+                  sources=[PUBLICATIONS, POPULATION], notes=notes)
+
+
+EUROPE_SUM_LABEL = "European countries (sum)"
+
+
+def _europe_growth(publications: pd.DataFrame, first: int, last: int) -> dict:
+    """Growth of the sum of the European countries' whole counts, as a row like :func:`research.growth`'s."""
+    total = research.european_sum(publications).set_index("year")["value"]
+    start, end = float(total.get(first, math.nan)), float(total.get(last, math.nan))
+    return {"geo": "EUROPE", "name": EUROPE_SUM_LABEL, "first_year": first, "last_year": last,
+            "works_first_year": start, "works_last_year": end,
+            "change_percent": measures.percent_change(start, end),
+            "annual_growth_percent": measures.cagr(start, end, last - first)}
+
+
+def growth_chart(params: ReportParams, frames: OutputData):
+    first, last = publication_period(params, frames)
+    growth = research.growth(frames.publications, params.countries, first, last)
+    present = growth.dropna(subset=["annual_growth_percent"])
+    europe_row = pd.DataFrame([_europe_growth(frames.publications, first, last)])
+    table = pd.concat([present, europe_row], ignore_index=True)
+    table["role"] = ["selected"] * len(present) + ["aggregate"]
+    fastest = present.sort_values(["annual_growth_percent", "geo"], ascending=[False, True])
+    if len(fastest):
+        top = fastest.iloc[0]
+        title = (f"{top['name']}'s AI output grew fastest among the {group_label(params)}: "
+                 f"{prose.signed_percent(top['annual_growth_percent'])} a year, {first}–{last}")
+    else:
+        title = f"Annual growth of AI works, {first}–{last}"
+    names = list(present["name"])
+    chart = alt.Chart(table).mark_bar().encode(
+        y=alt.Y("name:N", sort=[*names, EUROPE_SUM_LABEL], title=None),
+        x=alt.X("annual_growth_percent:Q", title=f"Average annual growth of AI works, {first}–{last} (%)"),
+        color=alt.Color("name:N", legend=None, scale=alt.Scale(domain=[*names, EUROPE_SUM_LABEL],
+                                                              range=[*_colours(names), AGGREGATE_COLOUR])),
+        tooltip=[alt.Tooltip("name:N", title="Country"),
+                 alt.Tooltip("works_first_year:Q", title=f"Works {first}", format=",.0f"),
+                 alt.Tooltip("works_last_year:Q", title=f"Works {last}", format=",.0f"),
+                 alt.Tooltip("annual_growth_percent:Q", title="Annual growth (%)", format="+.1f")],
+    ).properties(title=title, width=540)
+    description = (f"Bar chart of the compound annual growth of AI works from {first} to {last}: "
+                   + "; ".join(f"{n} {g:+.1f}% a year ({a:,.0f} to {b:,.0f} works)" for n, g, a, b in
+                               zip(table["name"], table["annual_growth_percent"], table["works_first_year"],
+                                   table["works_last_year"])) + ".")
+    notes = [WHOLE_COUNT_NOTE, "The black bar is the sum of the European countries' whole counts."]
+    notes += _missing_note(params, present["geo"], f"counts for both {first} and {last}")
+    return figure(chart, name="ai-publications-growth", description=description,
+                  data=table[["geo", "name", "role", "first_year", "last_year", "works_first_year", "works_last_year",
+                              "annual_growth_percent"]],
+                  sources=[PUBLICATIONS], notes=notes)
+
+
+def rd_chart(params: ReportParams, frames: OutputData):
+    series = research.rd_series(frames.rd, params.countries, params.comparison_aggregate,
+                                params.year_start, params.year_end)
+    codes = [c for c in params.countries if c in set(series["geo"])]
+    names = [research.geo_label(c) for c in codes]
+    aggregate_name = research.geo_label(params.comparison_aggregate)
+    year = research.latest_common_year(series, params.countries)
+    latest = series[(series["year"] == year) & (series["role"] == "selected")].sort_values(
+        ["value", "geo"], ascending=[False, True]) if year is not None else series.iloc[0:0]
+    reference = measures.value_at(series, params.comparison_aggregate, year) if year is not None else math.nan
+    if len(latest):
+        above = int((latest["value"] > reference).sum()) if not prose.is_missing(reference) else 0
+        top = latest.iloc[0]
+        title = (f"{count_phrase(above, len(latest), True)} {group_label(params)} spent a larger share of GDP on "
+                 f"R&D than the "
+                 f"{agg_short(params)} in {year}; {top['name']} the most, {top['value']:.2f}%")
+    else:
+        title = "R&D expenditure as a share of GDP"
+    domain = [*names, aggregate_name]
+    chart = alt.Chart(series).mark_line(point=True).encode(
+        x=alt.X("year:O", title="Year", axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("value:Q", title="R&D expenditure (% of GDP)", scale=alt.Scale(zero=False)),
+        color=alt.Color("name:N", title="Country or aggregate",
+                        scale=alt.Scale(domain=domain, range=[*_colours(names), AGGREGATE_COLOUR])),
+        strokeDash=alt.StrokeDash("role:N", title="Line", scale=alt.Scale(domain=["selected", "aggregate"],
+                                                                        range=[[1, 0], [5, 3]])),
+        tooltip=[alt.Tooltip("name:N", title="Country"), alt.Tooltip("year:O", title="Year"),
+                 alt.Tooltip("value:Q", title="% of GDP", format=".2f")],
+    ).properties(title=title, width=560, height=320)
+    description = (f"Line chart of R&D expenditure as a percentage of GDP from {int(series['year'].min())} to "
+                   f"{int(series['year'].max())} for {join_names(names)} and the {aggregate_name} (dashed). "
+                   + (f"In {year}: " + "; ".join(f"{n} {v:.2f}%" for n, v in zip(latest["name"], latest["value"]))
+                      + f"; {aggregate_name} {reference:.2f}%." if len(latest) else ""))
+    notes = ["UNESCO Institute for Statistics data as published by Our World in Data (an older vintage); the series "
+             "ends in 2020 and is not Eurostat's rd_e_gerdtot."]
+    notes += _missing_note(params, series["geo"], "R&D expenditure figures")
+    return figure(chart, name="rd-expenditure", description=description,
+                  data=series[["geo", "name", "role", "year", "value"]], sources=[RD], notes=notes)
+
+
+def gerd_quote_table(params: ReportParams, frames: OutputData) -> pd.DataFrame:
+    """Quoted figures for the years after the R&D series ends (selected countries and the aggregate)."""
+    aggregates = culture.aggregate_codes(params.comparison_aggregate)
+    quotes = research.headline_quotes(frames.gerd_quotes, params.countries, aggregates)
+    quotes = quotes[quotes["year"] > int(frames.rd["year"].max())].reset_index(drop=True)
+    if not set(quotes["geo"]) & set(params.countries):
+        return quotes.iloc[0:0]
+    return quotes
+
+
+def _quoted_number(value: float) -> str:
+    """A quoted figure with the decimals it was quoted with (at least one): 3.0, 3.64."""
+    return f"{value:.1f}" if round(value, 1) == value else f"{value:.2f}"
+
+
+def gerd_quotes_html(params: ReportParams, frames: OutputData) -> HTML:
+    """The text-quoted GERD figures as a separate table with its source line (not a chart, not a series)."""
+    quotes = gerd_quote_table(params, frames)
+    source = data.resource(GERD_QUOTES)
+    caption = (f"Quoted R&D intensity (GERD, % of GDP) for the {group_label(params)} and the EU, as read in relays "
+               f"of Eurostat releases. Source: {source.publisher} ({source.dataset_code}), as quoted in text; "
+               f"{source.vintage}; licence: {source.licence_name}. Rounded figures from different releases: "
+               f"a list of quotes, not a series.")
+    if quotes.empty:
+        body = f"<p>No quoted figures for {html.escape(params.names_of(params.countries))}.</p>"
+    else:
+        rows = "".join(
+            f"<tr><td>{int(r.year)}</td><td>{html.escape(r.name)}</td><td>{_quoted_number(r.value)}</td>"
+            f"<td>{html.escape(str(r.how_quoted))}</td>"
+            f"<td><a href=\"{html.escape(str(r.quoted_at))}\">page</a></td></tr>"
+            for r in quotes.itertuples())
+        body = ("<table class=\"gerd-quotes\"><thead><tr><th>Year</th><th>Country or aggregate</th>"
+                "<th>% of GDP</th><th>How it was quoted</th><th>Where</th></tr></thead>"
+                f"<tbody>{rows}</tbody></table>")
+    return HTML(f"<div class=\"report-table\"><p><em>{html.escape(caption)}</em></p>{body}</div>")
+
+
+def genai_chart(params: ReportParams, frames: OutputData):
+    table = research.genai_for_education(frames.genai, params.countries, params.comparison_aggregate)
+    if table.empty:
+        raise ValueError(f"No generative-AI figures for {params.names_of(params.countries)} or the aggregate.")
+    year = int(table["year"].max())
+    young_label = research.AGE_GROUPS["ind_type=Individuals, 16 to 24 years old"]
+    all_label = research.AGE_GROUPS["ind_type=All individuals"]
+    young = table[(table["group"] == young_label)].set_index("geo")["value"]
+    selected_young = table[(table["group"] == young_label) & (table["role"] == "selected")].sort_values(
+        ["value", "geo"], ascending=[False, True])
+    reference = young.get(params.comparison_aggregate, math.nan)
+    if len(selected_young):
+        top = selected_young.iloc[0]
+        title = (f"In {top['name']}, {top['value']:.0f}% of 16–24-year-olds used generative AI for formal "
+                 f"education in {year} ({agg_short(params)}: {reference:.0f}%)")
+    else:
+        title = f"Use of generative AI for formal education, {year}"
+    order = [*selected_young["name"], research.geo_label(params.comparison_aggregate)]
+    order += [n for n in table["name"].unique() if n not in order]
+    base = alt.Chart(table).encode(
+        y=alt.Y("name:N", sort=order, title=None),
+        x=alt.X("value:Q", title=f"Used generative AI for formal education, last 3 months ({year}, % of individuals)"),
+        color=alt.Color("group:N", title="Age group", scale=alt.Scale(domain=[young_label, all_label],
+                                                                       range=[PALETTE[0], PALETTE[1]]),
+                        legend=alt.Legend(orient="top")),
+        tooltip=[alt.Tooltip("name:N", title="Country"), alt.Tooltip("group:N", title="Age group"),
+                 alt.Tooltip("value:Q", title="% of individuals", format=".1f"),
+                 alt.Tooltip("flag:N", title="Eurostat flag")],
+    )
+    rules = alt.Chart(table).mark_rule(color=CONTEXT_GREY).encode(y=alt.Y("name:N", sort=order), x="min(value):Q",
+                                                                  x2="max(value):Q")
+    points = base.mark_point(size=120, filled=True, opacity=1)
+    if table["low_reliability"].any():
+        points = points.encode(shape=alt.Shape(
+            "low_reliability:N", title="Eurostat flag",
+            scale=alt.Scale(domain=[False, True], range=["circle", "triangle"]),
+            legend=alt.Legend(labelExpr="datum.value ? 'low reliability (u)' : 'no flag'")))
+    chart = alt.layer(rules, points).properties(title=title, width=500, height=alt.Step(32))
+    description = (f"Dot chart of the share of individuals who used generative AI tools for formal education in the "
+                   f"three months before the {year} survey, for people aged 16–24 and for all individuals: "
+                   + "; ".join(f"{n}: {v:.1f}% ({g.lower()})" for n, g, v in
+                               zip(table["name"], table["group"], table["value"])) + ".")
+    notes = ["Eurostat does not identify students: the 16–24 age group is used as the closest proxy.",
+             "All individuals = people aged 16–74, Eurostat's survey population."]
+    notes += _missing_note(params, table["geo"], "value in this Eurostat dataset")
+    if table["low_reliability"].any():
+        notes.append("Triangles mark values Eurostat flags as of low reliability (u).")
+    return figure(chart, name="genai-formal-education", description=description,
+                  data=table[["geo", "name", "year", "group", "value", "flag"]], sources=[GENAI], notes=notes)
+
+
+# =============================================================================================================
+# Notebook 2: Horizon 2020 participations and the co-participation network
+# =============================================================================================================
+
+@dataclass
+class NetworkData:
+    participations: pd.DataFrame    # beneficiaries (coordinators, participants) with start year and EU contribution
+    all_rows: pd.DataFrame          # every row of the file, third parties included
+    projects: pd.DataFrame
+    names: pd.DataFrame             # PIC -> name, where the exact link holds
+    named_countries: tuple[str, ...]
+    snapshot_year: int | None
+    vintage: str
+
+
+def network_data() -> NetworkData:
+    parts = data.load(PARTICIPATIONS)
+    projects = data.load(PROJECTS)
+    everything = research.participations(parts, projects)
+    frame = research.beneficiaries(everything)
+    named = data.load(NORWEGIAN_NAMES)
+    vintage = data.resource(PARTICIPATIONS).vintage or ""
+    return NetworkData(participations=frame, all_rows=everything, projects=projects,
+                       names=research.link_organisation_names(frame, projects, named),
+                       named_countries=tuple(sorted(named["country"].dropna().unique())),
+                       snapshot_year=research.snapshot_year(vintage), vintage=vintage)
+
+
+def network_measures(frames: NetworkData) -> pd.DataFrame:
+    """Degree and estimated betweenness of every organisation, with names where the link holds."""
+    graph = networks.co_participation_graph(frames.participations)
+    measures_ = networks.centrality(graph, k=BETWEENNESS_SOURCES, seed=BETWEENNESS_SEED,
+                                    repeats=BETWEENNESS_REPEATS)
+    names = frames.names.set_index("organisation_pic")["organisation_name"]
+    measures_["organisation_name"] = measures_["node"].map(names)
+    measures_.attrs["edges"] = graph.number_of_edges()
+    measures_.attrs["giant"] = networks.largest_component_size(graph)
+    return measures_
+
+
+def _scope_names(conjunction: str = "and") -> str:
+    return join_names([research.geo_label(c) for c in research.CORDIS_SCOPE], conjunction)
+
+
+def network_facts(params: ReportParams, frames: NetworkData, centrality: pd.DataFrame | None = None
+                  ) -> dict[str, str]:
+    frame = frames.participations
+    facts = {"region_name": params.region_name, "h2020_vintage": frames.vintage,
+             "snapshot_year": str(frames.snapshot_year) if frames.snapshot_year else "not stated",
+             "scope_names": _scope_names(),
+             "n_rows": f"{prose.number(len(frames.all_rows), 0)} rows",
+             "n_third_parties": f"{prose.number(len(frames.all_rows) - len(frame), 0)} rows",
+             "n_participations": f"{prose.number(len(frame), 0)} participations",
+             "n_projects": f"{prose.number(frame['project_rcn'].nunique(), 0)} projects",
+             "n_organisations": f"{prose.number(frame['organisation_pic'].nunique(), 0)} organisations",
+             "scope_coverage": prose.percent(research.scope_coverage(frames.all_rows))}
+    inside = [c for c in params.countries if c in research.CORDIS_SCOPE]
+    outside = [c for c in params.countries if c not in research.CORDIS_SCOPE]
+    overview = research.country_overview(frame, params.countries)
+    present = list(overview.loc[overview["participations"] > 0, "geo"])
+    absent = [c for c in params.countries if c not in present]
+    sentences = []
+    if inside:
+        sentences.append(f"For {params.names_of(inside)}, the file therefore holds every Horizon 2020 participation "
+                         f"signed by the time of the snapshot.")
+    if outside:
+        sentences.append(
+            f"{params.names_of(outside)} {'is' if len(outside) == 1 else 'are'} outside that scope: the file holds "
+            f"only {'its' if len(outside) == 1 else 'their'} participations in projects with a partner from "
+            f"{_scope_names('or')} "
+            f"— {'its' if len(outside) == 1 else 'their'} collaboration with those countries, not "
+            f"{'its' if len(outside) == 1 else 'their'} whole Horizon 2020 record. Every figure below for "
+            f"{params.names_of(outside)} must be read that way.")
+    if absent:
+        sentences.append(f"{params.names_of(absent)} {'has' if len(absent) == 1 else 'have'} no participation in the "
+                         f"file.")
+    facts["scope_sentence"] = " ".join(sentences)
+    rows = overview[overview["participations"] > 0].sort_values(["participations", "geo"], ascending=[False, True])
+    facts["overview_sentence"] = (
+        "The file counts " + join_names([
+            f"{_plural(r.participations, 'participation')} of {_plural(r.organisations, 'organisation')} from "
+            f"{in_text(r.geo)} ("
+            + (f"{_million_euros(r.ec_contribution_eur)} of EU contribution"
+               if not prose.is_missing(r.ec_contribution_eur) else "no EU contribution recorded")
+            + ")" for r in rows.itertuples()])
+        + "." if len(rows) else "")
+    missing_ec = int(frame["ec_contribution_eur"].isna().sum())
+    facts["contribution_note"] = (
+        f"Of the {prose.number(len(frame), 0)} participations in the file, {prose.number(missing_ec, 0)} have no EU "
+        f"contribution recorded; they count as participations but add nothing to the euros.")
+
+    by_type = research.by_organisation_type(frame, params.countries)
+    by_type = by_type[by_type["ec_share"].notna()]
+    hes = by_type[by_type["type"] == research.UNIVERSITY_TYPE].sort_values(["ec_share", "geo"], ascending=[False, True])
+    leaders = by_type.sort_values(["geo", "ec_share", "type"], ascending=[True, False, True]).drop_duplicates("geo")
+    hes_lead = leaders[leaders["type"] == research.UNIVERSITY_TYPE]
+    facts["type_sentence"] = (
+        "Higher-education institutions received "
+        + join_names([(f"{prose.percent(r.ec_share)} of the EU contribution to participants from {in_text(r.geo)} "
+                       f"(with {prose.percent(r.participation_share)} of the participations)") if i == 0 else
+                      f"{prose.percent(r.ec_share)} in {in_text(r.geo)} ({prose.percent(r.participation_share)})"
+                      for i, r in enumerate(hes.itertuples())])
+        + f". They are the type of organisation with the largest share of the funding in "
+        f"{count_phrase(len(hes_lead), len(leaders))} countries"
+        + (f" ({params.names_of(list(hes_lead['geo']))})." if len(hes_lead) else ".")
+        if len(hes) else "") + _missing_sentence(params, list(hes["geo"]), "EU contribution recorded", "The file")
+    others = leaders[leaders["type"] != research.UNIVERSITY_TYPE]
+    facts["type_others_sentence"] = (
+        " ".join(f"In {in_text(r.geo)}, {TYPE_PLURALS[r.type]} take the largest share ({prose.percent(r.ec_share)})."
+                 for r in others.itertuples()))
+
+    coord = research.coordinator_shares(frame, params.countries)
+    coord = coord[coord["coordinations"] > 0].sort_values(["share_of_coordinations", "geo"], ascending=[False, True])
+    larger = coord[coord["share_of_coordinations"] > coord["share_of_participations"]]
+    facts["coordinator_sentence"] = (
+        "Universities led "
+        + join_names([(f"{prose.percent(r.share_of_coordinations)} of the {prose.number(r.coordinations, 0)} projects "
+                       f"coordinated from {in_text(r.geo)}") if i == 0 else
+                      f"{prose.percent(r.share_of_coordinations)} of the {prose.number(r.coordinations, 0)} from "
+                      f"{in_text(r.geo)}" for i, r in enumerate(coord.itertuples())])
+        + f". In {count_phrase(len(larger), len(coord))} countries they coordinate a larger share of projects than "
+        f"their share of participations, a sign that universities lead as well as join."
+        if len(coord) else "") + _none_coordinated(params, coord["geo"])
+
+    facts["coordinator_short"] = (
+        f"In {count_phrase(len(larger), len(coord))} {group_label(params)} universities' share of the projects "
+        f"coordinated from the country is larger than their share of its participations." if len(coord) else
+        "None of the selected countries has a participation in the file.")
+    facts.update(_trend_facts(params, frames, _trend(params, frames)))
+    if centrality is not None:
+        facts.update(_centrality_facts(params, frames, centrality))
+    return facts
+
+
+def _sparse_years(frames: NetworkData) -> list[int]:
+    return research.sparse_start_years(frames.participations, frames.snapshot_year)
+
+
+def _trend(params: ReportParams, frames: NetworkData) -> pd.DataFrame:
+    return research.trend_by_start_year(frames.participations, params.countries, frames.snapshot_year,
+                                        params.year_start, params.year_end, exclude_years=_sparse_years(frames))
+
+
+def _trend_facts(params: ReportParams, frames: NetworkData, trend: pd.DataFrame) -> dict[str, str]:
+    mine = frames.participations[frames.participations["country"].isin(params.countries)]
+    later = mine[mine["start_year"] > (frames.snapshot_year or 9999)]
+    sparse = _sparse_years(frames)
+    projects = frames.participations.drop_duplicates("project_rcn")
+    sentences = []
+    if sparse:
+        counts = [int((projects["start_year"] == y).sum()) for y in sparse]
+        complete = projects[projects["start_year"] <= (frames.snapshot_year or projects["start_year"].max())]
+        typical = complete.groupby("start_year").size().median()
+        sentences.append(
+            f"Projects starting in {join_names([str(y) for y in sparse])} are left out: the file has only "
+            f"{join_names([prose.number(c, 0) for c in counts])} of them, against "
+            f"{prose.number(typical, 0)} "
+            f"in a typical year, too few for a share to mean much.")
+    if frames.snapshot_year and len(later):
+        sentences.append(
+            f"Projects starting after {frames.snapshot_year} ({prose.number(len(later), 0)} participations of the "
+            f"{group_label(params)}) are left out too, because they were still being signed when the snapshot was "
+            f"taken.")
+    facts = {"incomplete_sentence": " ".join(sentences)}
+    if trend.empty:
+        facts["trend_sentence"] = "No participation falls inside the report's years."
+        facts["trend_first"] = facts["trend_last"] = "not available"
+        return facts
+    early, late = research.split_periods(trend["start_year"])
+    if not late:
+        facts["trend_sentence"] = "The years in the window are too few to compare two periods."
+        facts["trend_first"] = facts["trend_last"] = "not available"
+        return facts
+    before = research.share_by_period(trend, early).set_index("geo")
+    after = research.share_by_period(trend, late).set_index("geo")
+    label_early = f"{early[0]}–{early[-1]}" if len(early) > 1 else str(early[0])
+    label_late = f"{late[0]}–{late[-1]}" if len(late) > 1 else str(late[0])
+    codes = [c for c in params.countries if c in before.index and c in after.index]
+    rose = [c for c in codes if after.loc[c, "share"] > before.loc[c, "share"]]
+    facts["trend_first"], facts["trend_last"] = label_early, label_late
+    facts["n_rose"] = str(len(rose))
+    facts["n_compared"] = str(len(codes))
+    facts["trend_sentence"] = (
+        f"Universities' share of the participations rose in {count_phrase(len(rose), len(codes))} countries between "
+        f"projects starting in {label_early} and those starting in {label_late}: "
+        + join_names([f"from {prose.percent(before.loc[c, 'share'])} to {prose.percent(after.loc[c, 'share'])} in "
+                      f"{in_text(c)}" for c in codes]) + ".")
+    return facts
+
+
+def _centrality_facts(params: ReportParams, frames: NetworkData, centrality: pd.DataFrame) -> dict[str, str]:
+    summary = networks.summary_by(centrality, "activity_type", order=list(research.ORGANISATION_TYPES))
+    hes = summary.set_index("activity_type").loc[research.UNIVERSITY_TYPE]
+    by_degree = summary.sort_values(["mean_degree", "activity_type"], ascending=[False, True])
+    facts = {
+        "n_edges": f"{prose.number(centrality.attrs.get('edges', math.nan), 0)} links",
+        "n_giant": f"{prose.number(centrality.attrs.get('giant', math.nan), 0)} organisations",
+        "bc_sources": str(BETWEENNESS_SOURCES), "bc_seed": str(BETWEENNESS_SEED),
+        "bc_repeats": str(BETWEENNESS_REPEATS),
+        "bc_per_sample": str(BETWEENNESS_SOURCES // BETWEENNESS_REPEATS),
+        "hes_betweenness_spread": join_names([prose.percent(hes[c]) for c in summary.columns
+                                              if c.startswith("betweenness_share_")]),
+        "hes_org_share": prose.percent(hes["organisation_share"]),
+        "hes_participation_share": prose.percent(hes["participation_share"]),
+        "hes_betweenness_share": prose.percent(hes["betweenness_share"]),
+        "hes_mean_degree": prose.number(hes["mean_degree"], 0),
+        "degree_sentence": "On average, " + join_names([
+            f"{TYPE_PLURALS[r.activity_type]} have {prose.number(r.mean_degree, 0)} partners (median "
+            f"{prose.number(r.median_degree, 0)})" for r in by_degree.itertuples()]) + ".",
+    }
+    mine = centrality[centrality["country"].isin(params.countries)]
+    pairs = []
+    for code in params.countries:
+        country = mine[mine["country"] == code]
+        universities = country[country["activity_type"] == research.UNIVERSITY_TYPE]
+        others = country[country["activity_type"] != research.UNIVERSITY_TYPE]
+        if universities.empty or others.empty:
+            continue
+        pairs.append((code, float(universities["degree"].mean()), float(others["degree"].mean())))
+    more = sum(u > o for _, u, o in pairs)
+    facts["country_degree_sentence"] = (
+        f"Within the countries, universities have more partners on average than the country's other organisations "
+        f"in {count_phrase(more, len(pairs))} {group_label(params)} with both: "
+        + join_names([f"{prose.number(u, 0)} against {prose.number(o, 0)} in {in_text(c)}" for c, u, o in pairs])
+        + "." if pairs else "")
+    top = networks.top_nodes(mine, "country", params.countries, 1, by="degree")
+    facts["top_sentence"] = ("The best-connected organisation of each country is " + join_names([
+        f"{_organisation_label(r)} in {in_text(r['country'])}, with {prose.number(r['degree'], 0)} partners"
+        for _, r in top.iterrows()]) + "." if len(top) else "")
+    hes_top = top[top["activity_type"] == research.UNIVERSITY_TYPE]
+    facts["n_top_hes"] = str(len(hes_top))
+    facts["n_top"] = str(len(top))
+    five = top_organisations(params, centrality)
+    facts["hub_sentence"] = (
+        f"Universities are {prose.percent(hes['organisation_share'])} of the organisations in the network but take "
+        f"part in {prose.percent(hes['participation_share'])} of the participations and carry "
+        f"an estimated {prose.percent(hes['betweenness_share'])} of its brokerage. In "
+        f"{count_phrase(len(hes_top), len(top))} {group_label(params)} the best-connected organisation is a "
+        f"university, and universities are "
+        f"{int((five['activity_type'] == research.UNIVERSITY_TYPE).sum())} of the {len(five)} organisations in the "
+        f"countries' top {TOP_PER_COUNTRY} lists." if len(top) else
+        f"Universities are {prose.percent(hes['organisation_share'])} of the organisations in the network but carry "
+        f"{prose.percent(hes['betweenness_share'])} of its brokerage.")
+    named_in_selection = [c for c in frames.named_countries if c in params.countries]
+    if named_in_selection:
+        own = centrality[centrality["country"].isin(named_in_selection)]
+        named = own["organisation_name"].notna()
+        share = measures.share(own.loc[named, "participations"].sum(), own["participations"].sum())
+        facts["names_sentence"] = (
+            f"For {params.names_of(named_in_selection)}, the list of the {data.resource(NORWEGIAN_NAMES).publisher} "
+            f"gives names. It has no "
+            f"PICs, so a name is attached to a PIC only where the link is unambiguous: the project starts and ends on "
+            f"the same days and the organisation's EU contribution is the same to the cent in both lists, this "
+            f"combination occurs once in each list, it happens for at least two of the organisation's projects, and at "
+            f"least 90% of its matches point to the same organisation. That names {prose.number(named.sum(), 0)} of "
+            f"{prose.number(len(own), 0)} organisations, which hold {prose.percent(share)} of the participations; the "
+            f"others keep their PIC.")
+    else:
+        facts["names_sentence"] = (
+            f"The only list with names in the snapshot covers {params.names_of(list(frames.named_countries))}, which "
+            f"is not among the selected countries, so the organisations are shown by PIC.")
+    return facts
+
+
+# --- Notebook 2 charts ---------------------------------------------------------------------------------------
+
+def _type_encoding(title: str = "Type of organisation"):
+    kinds = list(research.ORGANISATION_TYPES)
+    return alt.Color("type_name:N", title=title,
+                     scale=alt.Scale(domain=[research.ORGANISATION_TYPES[k] for k in kinds],
+                                     range=[TYPE_COLOURS[k] for k in kinds]),
+                     legend=alt.Legend(orient="bottom", columns=3))
+
+
+def type_chart(params: ReportParams, frames: NetworkData):
+    frame = frames.participations
+    by_type = research.by_organisation_type(frame, params.countries)
+    everyone = research.by_organisation_type(frame.assign(country="ALL"), ["ALL"])
+    everyone["name"] = "All participants in these projects"
+    table = pd.concat([by_type, everyone], ignore_index=True)
+    long = pd.concat([
+        table.assign(measure="Participations", share=table["participation_share"], count=table["participations"]),
+        table.assign(measure="EU contribution", share=table["ec_share"], count=table["ec_contribution_eur"]),
+    ], ignore_index=True)[["geo", "name", "measure", "type", "type_name", "count", "share"]]
+    long["type_order"] = long["type"].map({k: i for i, k in enumerate(research.ORGANISATION_TYPES)})
+    hes = by_type[by_type["type"] == research.UNIVERSITY_TYPE].sort_values(["ec_share", "geo"], ascending=[False, True])
+    if len(hes):
+        title = (f"Higher education takes {hes['ec_share'].min():.0f}–{hes['ec_share'].max():.0f}% of the "
+                 f"{group_label(params)}' Horizon 2020 funding"
+                 if len(hes) > 1 else
+                 f"Higher education takes {hes['ec_share'].iloc[0]:.0f}% of {hes['name'].iloc[0]}'s Horizon 2020 "
+                 f"funding")
+    else:
+        title = "Horizon 2020 participations and funding by type of organisation"
+    order = [*hes["name"], "All participants in these projects"]
+    chart = alt.Chart(long).mark_bar().encode(
+        y=alt.Y("name:N", sort=order, title=None),
+        x=alt.X("share:Q", title="Share of the country's total (%)", stack="zero", scale=alt.Scale(domain=[0, 100])),
+        color=_type_encoding(),
+        order=alt.Order("type_order:Q"),
+        tooltip=[alt.Tooltip("name:N", title="Country"), alt.Tooltip("measure:N", title="Measure"),
+                 alt.Tooltip("type_name:N", title="Type"), alt.Tooltip("share:Q", title="Share (%)", format=".1f"),
+                 alt.Tooltip("count:Q", title="Participations or euros", format=",.0f")],
+    ).properties(width=250, height=alt.Step(24)).facet(
+        column=alt.Column("measure:N", title=None, sort=["Participations", "EU contribution"])
+    ).properties(title=alt.Title(title, subtitle="Horizon 2020 projects with a partner from " + _scope_names("or")))
+    description = (f"Two panels of stacked bars showing, for each selected country, the share of its Horizon 2020 "
+                   f"participations and of its EU contribution taken by each type of organisation. "
+                   + "; ".join(f"{r.name}: higher education {r.participation_share:.1f}% of participations and "
+                               f"{r.ec_share:.1f}% of funding" for r in table[table["type"] == "HES"].itertuples())
+                   + ".")
+    notes = [NO_TOPIC_NOTE, f"Snapshot: {frames.vintage}.",
+             "'All participants in these projects' covers every country's participants in the same projects."]
+    notes += [n for n in [_outside_scope_note(params)] if n]
+    notes += _missing_note(params, by_type["geo"], "participation in the file")
+    return figure(chart, name="h2020-by-organisation-type", description=description,
+                  data=long.drop(columns="type_order"), sources=[PARTICIPATIONS], notes=notes)
+
+
+def _none_coordinated(params: ReportParams, present) -> str:
+    missing = [c for c in params.countries if c not in set(present)]
+    return f" No project in the file is coordinated from {params.names_of(missing)}." if missing else ""
+
+
+def _outside_scope_note(params: ReportParams) -> str:
+    outside = [c for c in params.countries if c not in research.CORDIS_SCOPE]
+    if not outside:
+        return ""
+    return (f"{params.names_of(outside)}: only participations in projects with a partner from {_scope_names('or')}, "
+            f"not the whole Horizon 2020 record.")
+
+
+def coordinator_chart(params: ReportParams, frames: NetworkData):
+    coord = research.coordinator_shares(frames.participations, params.countries)
+    coord = coord[coord["coordinations"] > 0]
+    coord = coord.sort_values(["share_of_coordinations", "geo"], ascending=[False, True]).reset_index(drop=True)
+    long = pd.concat([
+        coord.assign(measure="Share of the country's coordinations", share=coord["share_of_coordinations"]),
+        coord.assign(measure="Share of the country's participations", share=coord["share_of_participations"]),
+    ], ignore_index=True)[["geo", "name", "measure", "share", "coordinations", "coordinations_by_type",
+                           "participations"]]
+    larger = int((coord["share_of_coordinations"] > coord["share_of_participations"]).sum())
+    title = (f"Universities coordinate a larger share of projects than they take part in, in "
+             f"{count_phrase(larger, len(coord))} {group_label(params)}")
+    measures_ = ["Share of the country's coordinations", "Share of the country's participations"]
+    rules = alt.Chart(coord).mark_rule(color=CONTEXT_GREY).encode(
+        y=alt.Y("name:N", sort=list(coord["name"]), title=None),
+        x="share_of_participations:Q", x2="share_of_coordinations:Q")
+    points = alt.Chart(long).mark_point(size=120, filled=True).encode(
+        y=alt.Y("name:N", sort=list(coord["name"]), title=None),
+        x=alt.X("share:Q", title="Higher-education institutions' share (%)", scale=alt.Scale(domain=[0, 100])),
+        color=alt.Color("measure:N", title=None, scale=alt.Scale(domain=measures_, range=[PALETTE[0], PALETTE[1]]),
+                        legend=alt.Legend(orient="top")),
+        shape=alt.Shape("measure:N", title=None, scale=alt.Scale(domain=measures_, range=["circle", "square"])),
+        tooltip=[alt.Tooltip("name:N", title="Country"), alt.Tooltip("measure:N", title="Measure"),
+                 alt.Tooltip("share:Q", title="Share (%)", format=".1f"),
+                 alt.Tooltip("coordinations:Q", title="Coordinations"),
+                 alt.Tooltip("participations:Q", title="Participations")],
+    )
+    chart = alt.layer(rules, points).properties(title=title, width=500, height=alt.Step(32))
+    description = ("Dot chart comparing, for each selected country, higher-education institutions' share of the "
+                   "projects coordinated from the country with their share of its participations. "
+                   + "; ".join(f"{r.name}: {r.share_of_coordinations:.1f}% of {r.coordinations} coordinations, "
+                               f"{r.share_of_participations:.1f}% of participations" for r in coord.itertuples()) + ".")
+    coordinators = frames.participations[frames.participations["role"] == "coordinator"]
+    doubled = int((coordinators.groupby("project_rcn").size() > 1).sum())
+    notes = [NO_TOPIC_NOTE]
+    if doubled:
+        notes.append(f"{doubled} projects in the file list more than one coordinator; each coordinator is counted.")
+    few = coord[coord["coordinations"] < 20]
+    if len(few):
+        notes.append("Fewer than 20 coordinations (" + join_names([f"{n} {c}" for n, c in zip(few["name"],
+                     few["coordinations"])]) + "): a few projects change these shares a lot.")
+    notes += [n for n in [_outside_scope_note(params)] if n]
+    notes += [n for n in [_none_coordinated(params, coord["geo"]).strip()] if n]
+    return figure(chart, name="h2020-coordinators", description=description, data=long,
+                  sources=[PARTICIPATIONS], notes=notes)
+
+
+def trend_chart(params: ReportParams, frames: NetworkData):
+    trend = _trend(params, frames)
+    codes = [c for c in params.countries if c in set(trend["geo"])]
+    names = [research.geo_label(c) for c in codes]
+    facts = _trend_facts(params, frames, trend)
+    if "n_rose" in facts:
+        title = (f"Universities' share of participations rose in "
+                 f"{count_phrase(int(facts['n_rose']), int(facts['n_compared']))} {group_label(params)} from "
+                 f"{facts['trend_first']} to {facts['trend_last']} projects")
+    else:
+        title = "Universities' share of participations by project start year"
+    chart = alt.Chart(trend).mark_line(point=True).encode(
+        x=alt.X("start_year:O", title="Project start year", axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("share:Q", title="Higher education's share of participations (%)", scale=alt.Scale(zero=False)),
+        color=alt.Color("name:N", title="Country", scale=alt.Scale(domain=names, range=_colours(names))),
+        tooltip=[alt.Tooltip("name:N", title="Country"), alt.Tooltip("start_year:O", title="Start year"),
+                 alt.Tooltip("share:Q", title="Higher education (%)", format=".1f"),
+                 alt.Tooltip("participations_by_type:Q", title="Higher-education participations"),
+                 alt.Tooltip("participations:Q", title="All participations")],
+    ).properties(title=title, width=560, height=320)
+    description = ("Line chart of higher-education institutions' share of each selected country's Horizon 2020 "
+                   "participations by the year the project started. "
+                   + "; ".join(f"{n}: " + ", ".join(f"{int(y)} {s:.0f}% of {p}" for y, s, p in
+                                                     zip(g["start_year"], g["share"], g["participations"]))
+                               for n, g in trend.groupby("name", sort=True)) + ".")
+    small = trend[trend["participations"] < 30]
+    notes = [NO_TOPIC_NOTE,
+             f"Projects starting after {frames.snapshot_year} are left out: the snapshot ({frames.vintage}) was "
+             f"taken while they were still being signed."]
+    sparse = _sparse_years(frames)
+    if sparse:
+        notes.append(f"Projects starting in {join_names([str(y) for y in sparse])} are left out: too few started "
+                     f"then for a meaningful share (see text).")
+    if len(small):
+        notes.append("Points based on fewer than 30 participations ("
+                     + join_names([f"{n} {int(y)}" for n, y in zip(small["name"], small["start_year"])])
+                     + ") move a lot with a few projects.")
+    notes += [n for n in [_outside_scope_note(params)] if n]
+    notes += _missing_note(params, trend["geo"], "participation in these years")
+    return figure(chart, name="h2020-universities-trend", description=description, data=trend,
+                  sources=[PARTICIPATIONS, PROJECTS], notes=notes)
+
+
+def network_type_chart(params: ReportParams, frames: NetworkData, centrality: pd.DataFrame):
+    summary = networks.summary_by(centrality, "activity_type", order=list(research.ORGANISATION_TYPES))
+    summary["type_name"] = summary["activity_type"].map(research.ORGANISATION_TYPES)
+    measures_ = {"organisation_share": "Share of organisations", "participation_share": "Share of participations",
+                 "betweenness_share": "Share of brokerage (betweenness)"}
+    long = summary.melt(id_vars=["activity_type", "type_name", "organisations", "mean_degree", "median_degree"],
+                        value_vars=list(measures_), var_name="measure_key", value_name="share")
+    long["measure"] = long["measure_key"].map(measures_)
+    long = long.drop(columns="measure_key")
+    hes = summary.set_index("activity_type").loc[research.UNIVERSITY_TYPE]
+    title = (f"Universities are {hes['organisation_share']:.0f}% of the organisations but broker an estimated "
+             f"{hes['betweenness_share']:.0f}% of the shortest paths in the network")
+    order = [research.ORGANISATION_TYPES[k] for k in research.ORGANISATION_TYPES]
+    chart = alt.Chart(long).mark_bar().encode(
+        y=alt.Y("type_name:N", sort=order, title=None),
+        yOffset=alt.YOffset("measure:N", sort=list(measures_.values())),
+        x=alt.X("share:Q", title="Share of the whole network (%)"),
+        color=alt.Color("measure:N", title=None, sort=list(measures_.values()),
+                        scale=alt.Scale(domain=list(measures_.values()), range=[CONTEXT_GREY, PALETTE[4], PALETTE[0]]),
+                        legend=alt.Legend(orient="top")),
+        tooltip=[alt.Tooltip("type_name:N", title="Type"), alt.Tooltip("measure:N", title="Measure"),
+                 alt.Tooltip("share:Q", title="Share (%)", format=".1f"),
+                 alt.Tooltip("organisations:Q", title="Organisations", format=","),
+                 alt.Tooltip("mean_degree:Q", title="Mean number of partners", format=",.0f")],
+    ).properties(title=alt.Title(title, subtitle=f"All {len(centrality):,} organisations in Horizon 2020 projects with "
+                                                  f"a partner from {_scope_names('or')}"),
+                 width=520, height=alt.Step(16))
+    description = ("Grouped bar chart comparing, for each type of organisation, its share of the organisations, of "
+                   "the participations and of the network's total betweenness (brokerage). "
+                   + "; ".join(f"{r.type_name}: {r.organisation_share:.1f}% of organisations, "
+                               f"{r.participation_share:.1f}% of participations, {r.betweenness_share:.1f}% of "
+                               f"brokerage" for r in summary.itertuples()) + ".")
+    notes = [NO_TOPIC_NOTE,
+             f"Betweenness estimated from {BETWEENNESS_SOURCES} randomly drawn source organisations in "
+             f"{BETWEENNESS_REPEATS} independent samples (seeds from {BETWEENNESS_SEED}); exact values would need a "
+             f"search from every organisation. Higher education's share of brokerage in the separate samples: "
+             + join_names([f"{summary.set_index('activity_type').loc[research.UNIVERSITY_TYPE, c]:.1f}%"
+                           for c in summary.columns if c.startswith("betweenness_share_")]) + ".",
+             f"Snapshot: {frames.vintage}."]
+    return figure(chart, name="network-centrality-by-type", description=description, data=long,
+                  sources=[PARTICIPATIONS], notes=notes)
+
+
+def top_organisations(params: ReportParams, centrality: pd.DataFrame, n: int = TOP_PER_COUNTRY) -> pd.DataFrame:
+    mine = centrality[centrality["country"].isin(params.countries)]
+    top = networks.top_nodes(mine, "country", params.countries, n, by="degree")
+    top = top.assign(country_name=top["country"].map(research.geo_label),
+                     label=[_organisation_label(r) for _, r in top.iterrows()],
+                     short_label=[_organisation_name(r) for _, r in top.iterrows()],
+                     type_name=top["activity_type"].map(research.ORGANISATION_TYPES),
+                     betweenness_percent=top["betweenness"] * 100)
+    clash = top.duplicated(["country", "short_label"], keep=False)
+    top.loc[clash, "short_label"] = top.loc[clash, "short_label"] + " (PIC " + top.loc[clash, "node"].astype(str) + ")"
+    return top[["country", "country_name", "rank_in_group", "node", "organisation_name", "activity_type", "type_name",
+                "label", "short_label", "participations", "degree", "betweenness", "betweenness_percent"]]
+
+
+def top_organisations_chart(params: ReportParams, frames: NetworkData, centrality: pd.DataFrame):
+    top = top_organisations(params, centrality)
+    universities = int((top["activity_type"] == research.UNIVERSITY_TYPE).sum())
+    title = (f"Universities are {universities} of the {len(top)} best-connected organisations of the "
+             f"{group_label(params)}" if len(top) else "The best-connected organisations of the selected countries")
+    countries = [research.geo_label(c) for c in params.countries if c in set(top["country"])]
+    chart = alt.Chart(top).mark_bar().encode(
+        y=alt.Y("short_label:N", sort=alt.EncodingSortField("degree", order="descending"), title=None,
+                axis=alt.Axis(labelLimit=460)),
+        x=alt.X("degree:Q", title="Partners in Horizon 2020 projects (degree)"),
+        color=_type_encoding(),
+        tooltip=[alt.Tooltip("short_label:N", title="Organisation"), alt.Tooltip("type_name:N", title="Type"),
+                 alt.Tooltip("node:N", title="PIC"), alt.Tooltip("participations:Q", title="Participations"),
+                 alt.Tooltip("degree:Q", title="Partners (degree)", format=","),
+                 alt.Tooltip("betweenness_percent:Q", title="Estimated betweenness (%)", format=".2f")],
+    ).properties(width=330, height=alt.Step(18)).facet(
+        row=alt.Row("country_name:N", title=None, sort=countries,
+                    header=alt.Header(labelAngle=0, labelAlign="left", labelFontWeight="bold"))
+    ).resolve_scale(y="independent").properties(title=alt.Title(
+        title, subtitle=f"Top {TOP_PER_COUNTRY} per country by number of partners; PIC = the EU's participant "
+                        f"identification code"))
+    description = (f"Bar charts, one per country, of the {TOP_PER_COUNTRY} organisations with the most partners in "
+                   f"the co-participation network. "
+                   + "; ".join(f"{r.country_name} {r.rank_in_group}: {r.label}, {r.degree:,} partners in "
+                               f"{r.participations} participations" for r in top.itertuples()) + ".")
+    notes = ["Degree counts distinct partner organisations over all the organisation's projects in the file.",
+             f"The downloadable data also give each organisation's estimated betweenness ({BETWEENNESS_SOURCES} "
+             f"sampled source organisations); it is too uncertain for single organisations to rank them by it.",
+             "Organisations without a name carry only their PIC in the CORDIS file; it can be looked up in the "
+             "Commission's participant register."]
+    named = [c for c in frames.named_countries if c in params.countries]
+    if named:
+        notes.append(f"Names for {params.names_of(named)}: {data.resource(NORWEGIAN_NAMES).publisher}, linked by "
+                     f"exact match of project dates and EU contribution (see text); other organisations keep "
+                     f"their PIC.")
+    notes += [n for n in [_outside_scope_note(params)] if n]
+    notes += _missing_note(params, top["country"], "organisation in the file")
+    sources = [PARTICIPATIONS] + ([PROJECTS, NORWEGIAN_NAMES] if named else [])
+    return figure(chart, name="network-top-organisations", description=description,
+                  data=top.drop(columns=["label", "short_label", "betweenness"]), sources=sources, notes=notes)
+
+
+# =============================================================================================================
+# Synthesis
+# =============================================================================================================
+
+def synthesis_indicators(params: ReportParams) -> pd.DataFrame:
+    """Two indicators for every European country with data, for the synthesis chapter.
+
+    * AI publications per million inhabitants in the latest year of the OpenAlex file inside the window;
+    * Horizon 2020 participations (projects with a partner from the CORDIS file's scope countries) per million
+      inhabitants, population of the snapshot year.
+    Columns: ``geo, dimension, value, unit, year, source``.
+    """
+    columns = ["geo", "dimension", "value", "unit", "year", "source"]
+    population = data.load(POPULATION)
+    publications = research.ai_publications(data.load(PUBLICATIONS))
+    rows = []
+    period = research.years_in_window(publications, params.year_start, params.year_end)
+    if period is not None:
+        _, last = period
+        per_capita = research.with_population(publications, population)
+        latest = per_capita[(per_capita["year"] == last) & per_capita["per_million"].notna()
+                            & per_capita["geo"].isin(research.EUROPE)]
+        for r in latest.sort_values("geo").itertuples():
+            rows.append({"geo": r.geo, "dimension": "AI research output", "value": r.per_million,
+                         "unit": "OpenAlex AI works (whole counts) per million inhabitants", "year": last,
+                         "source": f"{PUBLICATIONS}; {POPULATION}"})
+    parts = research.beneficiaries(data.load(PARTICIPATIONS))
+    year = research.snapshot_year(data.resource(PARTICIPATIONS).vintage)
+    pop_year = min(year, int(population["year"].max())) if year else int(population["year"].max())
+    counts = parts.groupby("country").size()
+    people = population[population["year"] == pop_year].set_index("geo")["value"]
+    for geo in sorted(set(counts.index) & set(people.index)):
+        rows.append({"geo": geo, "dimension": "Research network position",
+                     "value": measures.per_million(counts[geo], people[geo]),
+                     "unit": "Horizon 2020 participations (coordinators and participants) in projects with a "
+                             "partner from "
+                             f"{join_names([research.geo_label(c) for c in research.CORDIS_SCOPE], 'or')} "
+                             "per million inhabitants",
+                     "year": pop_year, "source": f"{PARTICIPATIONS}; {POPULATION}"})
+    return pd.DataFrame(rows, columns=columns)

@@ -1,0 +1,422 @@
+"""AI research output, R&D capacity, Horizon 2020 participation and students' use of generative AI.
+
+The functions take the tidy frames that :func:`ai_culture_report.data.load` returns
+and never fill a gap: a country or year without a value stays absent (or NaN), so
+the chapter can name it as missing.
+
+Three properties of the sources shape what can be computed here:
+
+* OpenAlex counts a work once for every country among its authors' institutions
+  (whole counting). Summing countries therefore counts a co-authored work more than
+  once, and the file has no de-duplicated European or world total: a "share of the
+  European total" is a share of the sum of the European countries' whole counts.
+* The CORDIS extract holds every Horizon 2020 participation in the projects that
+  have at least one participant from the file's scope countries (the Nordic
+  countries). A country outside that scope appears only through its projects with
+  such a partner.
+* The CORDIS extract identifies organisations by PIC only. The Research Council of
+  Norway's list names Norwegian organisations but carries grant ids and Norwegian
+  organisation numbers, not PICs; :func:`link_organisation_names` links the two
+  only where an exact match is unambiguous.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+import pandas as pd
+
+from . import measures
+from .params import country_name, is_country_code
+
+# OpenAlex returns ISO 3166-1 codes; the report uses Eurostat's.
+ISO_TO_EUROSTAT = {"GR": "EL", "GB": "UK"}
+
+# Member states of the EU27 (2020 composition), Eurostat codes.
+EU27_MEMBERS = (
+    "AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "EL", "ES", "FI", "FR", "HR", "HU", "IE", "IT", "LT",
+    "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK",
+)
+# "Europe" in this chapter: the EU27, the EFTA states and the United Kingdom.
+EUROPE = (*EU27_MEMBERS, "IS", "LI", "NO", "CH", "UK")
+
+AI_INDICATOR = "Artificial intelligence"
+
+# Horizon 2020 types of organisation (CORDIS activity types), in the order the chapter shows them.
+ORGANISATION_TYPES = {
+    "HES": "Higher education",
+    "REC": "Research organisation",
+    "PRC": "Company",
+    "PUB": "Public body",
+    "OTH": "Other (incl. civil society)",
+}
+UNIVERSITY_TYPE = "HES"
+
+# The countries whose participation selects a project into the CORDIS extract
+# ("projects with at least one Nordic partner"); checked against the data by
+# :func:`scope_coverage`.
+CORDIS_SCOPE = ("DK", "FI", "IS", "NO", "SE")
+
+GENAI_EDUCATION = "for formal education"
+GENAI_UNIT = "Percentage of individuals"
+AGE_GROUPS = {"ind_type=All individuals": "All individuals (16–74)",
+              "ind_type=Individuals, 16 to 24 years old": "Aged 16–24"}
+
+
+def geo_label(code: str) -> str:
+    """A readable name for a country or aggregate code; the code itself if it is unknown."""
+    try:
+        return country_name(code)
+    except Exception:  # noqa: BLE001 - unknown codes are shown as they are
+        return code
+
+
+# --------------------------------------------------------------------------------------------
+# AI publications (OpenAlex)
+# --------------------------------------------------------------------------------------------
+
+def ai_publications(openalex: pd.DataFrame, indicator: str = AI_INDICATOR) -> pd.DataFrame:
+    """Works per country and year for one OpenAlex concept, with Eurostat geo codes."""
+    frame = openalex[openalex["indicator"].str.contains(indicator, regex=False)].copy()
+    frame["geo"] = frame["geo"].map(lambda g: ISO_TO_EUROSTAT.get(g, g))
+    frame = frame.dropna(subset=["value"])
+    frame["value"] = frame["value"].astype(float)
+    return frame[["geo", "year", "value"]].sort_values(["geo", "year"]).reset_index(drop=True)
+
+
+def years_in_window(frame: pd.DataFrame, year_start: int, year_end: int) -> tuple[int, int] | None:
+    """First and last year of ``frame`` inside the report's window, or None when there is none."""
+    years = frame.loc[frame["year"].between(year_start, year_end), "year"]
+    if years.empty:
+        return None
+    return int(years.min()), int(years.max())
+
+
+def with_population(frame: pd.DataFrame, population: pd.DataFrame) -> pd.DataFrame:
+    """Add the population of the same country and year and the value per million inhabitants."""
+    people = population[["geo", "year", "value"]].rename(columns={"value": "population"})
+    merged = frame.merge(people, on=["geo", "year"], how="left")
+    merged["per_million"] = [measures.per_million(v, p) for v, p in zip(merged["value"], merged["population"])]
+    return merged
+
+
+def european_sum(publications: pd.DataFrame, europe=EUROPE) -> pd.DataFrame:
+    """Per year: the sum of the European countries' whole counts and how many countries it covers."""
+    frame = publications[publications["geo"].isin(europe)]
+    out = frame.groupby("year").agg(value=("value", "sum"), countries=("geo", "nunique")).reset_index()
+    return out
+
+
+def share_of_european_sum(publications: pd.DataFrame, codes, year: int, europe=EUROPE) -> dict[str, float]:
+    """Each code's share (%) of the European sum in ``year``, plus ``"combined"`` for all codes together."""
+    totals = european_sum(publications, europe)
+    total = totals.loc[totals["year"] == year, "value"]
+    total = float(total.iloc[0]) if len(total) else math.nan
+    result = {}
+    combined = 0.0
+    found = False
+    for code in codes:
+        value = measures.value_at(publications, code, year)
+        result[code] = measures.share(value, total)
+        if not math.isnan(value):
+            combined += value
+            found = True
+    result["combined"] = measures.share(combined, total) if found else math.nan
+    return result
+
+
+def growth(publications: pd.DataFrame, codes, first: int, last: int) -> pd.DataFrame:
+    """Works in ``first`` and ``last`` year, percentage change and compound annual growth per code."""
+    rows = []
+    for code in codes:
+        start = measures.value_at(publications, code, first)
+        end = measures.value_at(publications, code, last)
+        rows.append({"geo": code, "name": geo_label(code), "first_year": first, "last_year": last,
+                     "works_first_year": start, "works_last_year": end,
+                     "change_percent": measures.percent_change(start, end),
+                     "annual_growth_percent": measures.cagr(start, end, last - first)})
+    return pd.DataFrame(rows, columns=["geo", "name", "first_year", "last_year", "works_first_year",
+                                       "works_last_year", "change_percent", "annual_growth_percent"])
+
+
+def per_capita_ranking(per_capita: pd.DataFrame, year: int, selected) -> pd.DataFrame:
+    """Every country with works and population in ``year``, ranked by works per million (1 = most)."""
+    frame = per_capita[(per_capita["year"] == year) & per_capita["per_million"].notna()].copy()
+    frame = frame[frame["geo"].map(is_country_code)]
+    frame["rank"] = measures.rank_among(frame["per_million"])
+    frame["name"] = frame["geo"].map(geo_label)
+    frame["role"] = frame["geo"].map(lambda g: "selected" if g in set(selected) else "other")
+    frame = frame.sort_values(["rank", "name"])
+    return frame[["geo", "name", "role", "year", "value", "population", "per_million", "rank"]].reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------------------------
+# R&D expenditure (UNESCO via OWID) and text-quoted GERD headlines
+# --------------------------------------------------------------------------------------------
+
+def rd_series(rd: pd.DataFrame, codes, aggregate: str, year_start: int, year_end: int) -> pd.DataFrame:
+    """R&D expenditure (% of GDP) of the codes and the aggregate inside the window."""
+    keep = rd["geo"].isin([*codes, aggregate]) & rd["year"].between(year_start, year_end)
+    frame = rd.loc[keep, ["geo", "year", "value"]].copy()
+    frame["name"] = frame["geo"].map(geo_label)
+    frame["role"] = frame["geo"].map(lambda g: "aggregate" if g == aggregate else "selected")
+    return frame.sort_values(["role", "geo", "year"]).reset_index(drop=True)
+
+
+def latest_common_year(frame: pd.DataFrame, codes) -> int | None:
+    """The latest year in which every code present in ``frame`` has a value (else the latest year of any)."""
+    subset = frame[frame["geo"].isin(codes)]
+    if subset.empty:
+        return None
+    present = subset["geo"].nunique()
+    counts = subset.groupby("year")["geo"].nunique()
+    complete = counts[counts == present]
+    return int(complete.index.max()) if len(complete) else int(counts.index.max())
+
+
+def rd_gaps(rd: pd.DataFrame, codes, aggregate: str, year: int) -> pd.DataFrame:
+    """Each code's R&D intensity in ``year`` and its gap to the aggregate (percentage points)."""
+    reference = measures.value_at(rd, aggregate, year)
+    rows = []
+    for code in codes:
+        value = measures.value_at(rd, code, year)
+        rows.append({"geo": code, "name": geo_label(code), "year": year, "value": value,
+                     "aggregate_value": reference, "gap_points": measures.gap_to(value, reference)})
+    return pd.DataFrame(rows, columns=["geo", "name", "year", "value", "aggregate_value", "gap_points"])
+
+
+def headline_quotes(gerd: pd.DataFrame, codes, aggregates) -> pd.DataFrame:
+    """Text-quoted GERD figures for the codes and the aggregate(s): a table of quotes, not a series."""
+    frame = gerd[gerd["geo"].isin([*codes, *aggregates])].copy()
+    frame["name"] = frame["geo"].map(geo_label)
+    frame = frame.rename(columns={"breakdown": "how_quoted", "found_at": "quoted_at"})
+    frame = frame.sort_values(["year", "geo", "quoted_at"], ascending=[False, True, True])
+    return frame[["year", "geo", "name", "value", "how_quoted", "quoted_at"]].reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------------------------
+# Generative AI for formal education (Eurostat isoc_ai_iaiu)
+# --------------------------------------------------------------------------------------------
+
+def genai_for_education(genai: pd.DataFrame, codes, aggregate: str) -> pd.DataFrame:
+    """Share of individuals (all, and aged 16–24) who used generative AI for formal education."""
+    keep = (genai["indicator"].str.contains(GENAI_EDUCATION, regex=False) & (genai["unit"] == GENAI_UNIT)
+            & genai["breakdown"].isin(AGE_GROUPS) & genai["geo"].isin([*codes, aggregate]))
+    frame = genai.loc[keep, ["geo", "year", "breakdown", "value", "flag"]].copy()
+    frame["group"] = frame["breakdown"].map(AGE_GROUPS)
+    frame["name"] = frame["geo"].map(geo_label)
+    frame["role"] = frame["geo"].map(lambda g: "aggregate" if g == aggregate else "selected")
+    frame["low_reliability"] = frame["flag"].fillna("").str.contains("u")
+    frame = frame.sort_values(["role", "geo", "group"], ascending=[False, True, True])
+    return frame[["geo", "name", "role", "year", "group", "value", "flag", "low_reliability"]].reset_index(drop=True)
+
+
+def genai_ranking(genai: pd.DataFrame, group_breakdown: str, year: int) -> pd.DataFrame:
+    """Countries (no aggregates) ranked by the share using generative AI for formal education."""
+    keep = (genai["indicator"].str.contains(GENAI_EDUCATION, regex=False) & (genai["unit"] == GENAI_UNIT)
+            & (genai["breakdown"] == group_breakdown) & (genai["year"] == year) & genai["value"].notna())
+    frame = genai.loc[keep, ["geo", "value"]].copy()
+    frame = frame[frame["geo"].map(is_country_code)]
+    frame["rank"] = measures.rank_among(frame["value"])
+    return frame.sort_values(["rank", "geo"]).reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------------------------
+# Horizon 2020 participations (CORDIS)
+# --------------------------------------------------------------------------------------------
+
+def participations(parts: pd.DataFrame, projects: pd.DataFrame) -> pd.DataFrame:
+    """Participation rows with the project's start year and the EU contribution as a number (NaN if absent)."""
+    frame = parts[["project_rcn", "organisation_pic", "role", "activity_type", "ec_contribution_eur", "country"]].copy()
+    frame["ec_contribution_eur"] = pd.to_numeric(frame["ec_contribution_eur"], errors="coerce")
+    starts = projects[["project_rcn", "start_date"]].copy()
+    starts["start_year"] = pd.to_datetime(starts["start_date"]).dt.year.astype("Int64")
+    frame = frame.merge(starts[["project_rcn", "start_year"]], on="project_rcn", how="left")
+    return frame
+
+
+BENEFICIARY_ROLES = ("coordinator", "participant")
+
+
+def beneficiaries(frame: pd.DataFrame) -> pd.DataFrame:
+    """Coordinators and participants only: rows with role ``partner`` (third parties in this CORDIS schema,
+    never with an EU contribution of their own) are left out."""
+    return frame[frame["role"].isin(BENEFICIARY_ROLES)].reset_index(drop=True)
+
+
+def snapshot_year(vintage: str | None) -> int | None:
+    """The year of the first ISO date (YYYY-MM-DD) in a registry vintage string."""
+    match = re.search(r"(\d{4})-\d{2}-\d{2}", vintage or "")
+    return int(match.group(1)) if match else None
+
+
+def scope_coverage(frame: pd.DataFrame, scope=CORDIS_SCOPE) -> float:
+    """Share (%) of projects with at least one participant from ``scope``."""
+    projects = frame["project_rcn"].nunique()
+    covered = frame.loc[frame["country"].isin(scope), "project_rcn"].nunique()
+    return measures.share(covered, projects)
+
+
+def country_overview(frame: pd.DataFrame, codes) -> pd.DataFrame:
+    """Per code: participations, distinct projects and organisations, EU contribution (EUR)."""
+    rows = []
+    for code in codes:
+        mine = frame[frame["country"] == code]
+        contributions = mine["ec_contribution_eur"]
+        rows.append({
+            "geo": code, "name": geo_label(code), "participations": len(mine),
+            "projects": mine["project_rcn"].nunique(), "organisations": mine["organisation_pic"].nunique(),
+            "ec_contribution_eur": float(contributions.sum()) if contributions.notna().any() else math.nan,
+            "without_contribution": int(contributions.isna().sum()),
+            "coordinations": int((mine["role"] == "coordinator").sum()),
+        })
+    return pd.DataFrame(rows, columns=["geo", "name", "participations", "projects", "organisations",
+                                       "ec_contribution_eur", "without_contribution", "coordinations"])
+
+
+def by_organisation_type(frame: pd.DataFrame, codes) -> pd.DataFrame:
+    """Per code and type of organisation: participations and EU contribution, counts and shares (%).
+
+    Every type appears for every code present in the data (zero where a type has no rows), so shares add
+    up to 100 per code; codes without any participation are left out.
+    """
+    rows = []
+    for code in codes:
+        mine = frame[frame["country"] == code]
+        if mine.empty:
+            continue
+        total_n = len(mine)
+        total_ec = mine["ec_contribution_eur"].sum()
+        for kind, label in ORGANISATION_TYPES.items():
+            rows_kind = mine[mine["activity_type"] == kind]
+            ec = float(rows_kind["ec_contribution_eur"].sum())
+            rows.append({"geo": code, "name": geo_label(code), "type": kind, "type_name": label,
+                         "participations": len(rows_kind),
+                         "participation_share": measures.share(len(rows_kind), total_n),
+                         "ec_contribution_eur": ec, "ec_share": measures.share(ec, total_ec)})
+    return pd.DataFrame(rows, columns=["geo", "name", "type", "type_name", "participations", "participation_share",
+                                       "ec_contribution_eur", "ec_share"])
+
+
+def coordinator_shares(frame: pd.DataFrame, codes, kind: str = UNIVERSITY_TYPE) -> pd.DataFrame:
+    """Per code: the share (%) of ``kind`` among the country's coordinations and among its participations."""
+    rows = []
+    for code in codes:
+        mine = frame[frame["country"] == code]
+        if mine.empty:
+            continue
+        coordinators = mine[mine["role"] == "coordinator"]
+        rows.append({
+            "geo": code, "name": geo_label(code), "coordinations": len(coordinators),
+            "coordinations_by_type": int((coordinators["activity_type"] == kind).sum()),
+            "share_of_coordinations": measures.share((coordinators["activity_type"] == kind).sum(), len(coordinators)),
+            "participations": len(mine),
+            "share_of_participations": measures.share((mine["activity_type"] == kind).sum(), len(mine)),
+        })
+    return pd.DataFrame(rows, columns=["geo", "name", "coordinations", "coordinations_by_type",
+                                       "share_of_coordinations", "participations", "share_of_participations"])
+
+
+def sparse_start_years(frame: pd.DataFrame, last_complete_year: int | None, fraction: float = 0.25) -> list[int]:
+    """Complete start years with fewer projects than ``fraction`` of the median complete year.
+
+    In a programme's first months only a handful of projects start; shares computed on them say little.
+    """
+    years = frame.drop_duplicates("project_rcn")["start_year"].dropna()
+    if last_complete_year is not None:
+        years = years[years <= last_complete_year]
+    counts = years.value_counts().sort_index()
+    if counts.empty:
+        return []
+    threshold = fraction * float(counts.median())
+    return [int(y) for y, n in counts.items() if n < threshold]
+
+
+def trend_by_start_year(frame: pd.DataFrame, codes, last_complete_year: int | None,
+                        year_start: int, year_end: int, kind: str = UNIVERSITY_TYPE,
+                        exclude_years=()) -> pd.DataFrame:
+    """Per code and project start year: participations, those of ``kind`` and their share (%).
+
+    Only start years inside the window, not after ``last_complete_year`` (the snapshot's year: projects
+    starting later were still being signed) and not in ``exclude_years`` are kept.
+    """
+    keep = frame["country"].isin(codes) & frame["start_year"].between(year_start, year_end)
+    keep &= ~frame["start_year"].isin(list(exclude_years))
+    if last_complete_year is not None:
+        keep &= frame["start_year"] <= last_complete_year
+    subset = frame[keep]
+    rows = []
+    for (code, year), group in subset.groupby(["country", "start_year"], sort=True):
+        n_kind = int((group["activity_type"] == kind).sum())
+        rows.append({"geo": code, "name": geo_label(code), "start_year": int(year), "participations": len(group),
+                     "participations_by_type": n_kind, "share": measures.share(n_kind, len(group))})
+    return pd.DataFrame(rows, columns=["geo", "name", "start_year", "participations", "participations_by_type",
+                                       "share"])
+
+
+def split_periods(years) -> tuple[list[int], list[int]]:
+    """Split sorted years into an earlier and a later half (the middle year, if any, goes to the earlier)."""
+    years = sorted(set(int(y) for y in years))
+    middle = (len(years) + 1) // 2
+    return years[:middle], years[middle:]
+
+
+def share_by_period(trend: pd.DataFrame, years) -> pd.DataFrame:
+    """Per code: the pooled share (%) of the type in ``years`` (participations summed over the years)."""
+    subset = trend[trend["start_year"].isin(list(years))]
+    grouped = subset.groupby(["geo", "name"], sort=True)[["participations", "participations_by_type"]].sum()
+    grouped["share"] = [measures.share(k, n)
+                        for k, n in zip(grouped["participations_by_type"], grouped["participations"])]
+    return grouped.reset_index()
+
+
+def link_organisation_names(frame: pd.DataFrame, projects: pd.DataFrame, named: pd.DataFrame,
+                            min_matches: int = 2, min_agreement: float = 0.9) -> pd.DataFrame:
+    """Names for PICs, from a national list of participations that has names but no PICs.
+
+    A participation in ``frame`` and one in ``named`` (Research Council of Norway layout: contract start and
+    end dates as ``dd.mm.yyyy``, ``granted_amount_org_eur``, ``no_organisation_number``,
+    ``organisation_name``, ``country``) are matched when the project starts and ends on the same days and
+    the organisation's EU contribution is the same to the cent, and this key occurs exactly once on each
+    side. A PIC gets a name only if at least ``min_matches`` of its participations match and at least
+    ``min_agreement`` of its matches point to the same organisation number. Returns one row per named PIC:
+    ``organisation_pic, organisation_name, organisation_number, matches, agreement``.
+    """
+    columns = ["organisation_pic", "organisation_name", "organisation_number", "matches", "agreement"]
+    countries = set(named["country"].dropna())
+    left = frame[frame["country"].isin(countries)].merge(
+        projects[["project_rcn", "start_date", "end_date"]], on="project_rcn", how="inner")
+    left = left.assign(
+        start=pd.to_datetime(left["start_date"]).dt.strftime("%Y-%m-%d"),
+        end=pd.to_datetime(left["end_date"], errors="coerce").dt.strftime("%Y-%m-%d"),
+        cents=pd.to_numeric(left["ec_contribution_eur"], errors="coerce").mul(100).round(),
+    ).dropna(subset=["start", "end", "cents"])
+    def day(column: str) -> pd.Series:
+        return pd.to_datetime(named[column], format="%d.%m.%Y %H:%M", errors="coerce").dt.strftime("%Y-%m-%d")
+
+    right = named.assign(
+        start=day("contract_start_date"),
+        end=day("contract_end_date"),
+        cents=pd.to_numeric(named["granted_amount_org_eur"], errors="coerce").mul(100).round(),
+    ).dropna(subset=["start", "end", "cents"])
+    key = ["start", "end", "cents"]
+    left = left[~left.duplicated(key, keep=False)]
+    right = right[~right.duplicated(key, keep=False)]
+    matched = left[["organisation_pic", *key]].merge(
+        right[["no_organisation_number", "organisation_name", *key]], on=key, how="inner")
+    if matched.empty:
+        return pd.DataFrame(columns=columns)
+    counts = (matched.groupby(["organisation_pic", "no_organisation_number"]).size()
+              .rename("n").reset_index())
+    totals = counts.groupby("organisation_pic")["n"].transform("sum")
+    counts["agreement"] = counts["n"] / totals
+    counts["matches"] = totals
+    best = counts.sort_values(["organisation_pic", "n", "no_organisation_number"], ascending=[True, False, True])
+    best = best.drop_duplicates("organisation_pic")
+    best = best[(best["matches"] >= min_matches) & (best["agreement"] >= min_agreement)]
+    names = (right.groupby("no_organisation_number")["organisation_name"]
+             .agg(lambda s: s.value_counts().sort_index().sort_values(ascending=False, kind="stable").index[0]))
+    best = best.assign(organisation_name=best["no_organisation_number"].map(names),
+                       organisation_number=best["no_organisation_number"])
+    return best[columns].sort_values("organisation_pic").reset_index(drop=True)

@@ -41,9 +41,6 @@ WIDTH = 620
 def report_theme() -> alt.theme.ThemeConfig:
     return {
         "config": {
-            # Marks and axes are hidden from screen readers: each chart's text alternative is its
-            # description (the figure's label and its "Text description"), plus the CSV download.
-            "aria": False,
             "font": FONT,
             "view": {"continuousWidth": WIDTH, "continuousHeight": 320, "stroke": None},
             "title": {"fontSize": 16, "anchor": "start", "subtitleFontSize": 13, "subtitleColor": "#333333",
@@ -157,8 +154,10 @@ _SVG_DECLARATION = re.compile(r"^<\?xml[^>]*>\s*")
 
 
 def render_svg(spec: dict) -> str:
-    svg = vl_convert.vegalite_to_svg(spec)
-    return _SVG_DECLARATION.sub("", svg)
+    """The chart as SVG, hidden from screen readers: its wrapper (role img) carries the description,
+    so assistive technology reads one clear text instead of hundreds of unlabelled marks."""
+    svg = _SVG_DECLARATION.sub("", vl_convert.vegalite_to_svg(spec))
+    return svg.replace("<svg", '<svg aria-hidden="true" focusable="false"', 1)
 
 
 def figure(
@@ -222,6 +221,11 @@ function upgradeReportCharts() {
     holder.setAttribute("aria-label", staticNode.getAttribute("aria-label") || "");
     var spec = JSON.parse(specNode.textContent);
     vegaEmbed(holder, spec, { renderer: "svg", actions: false }).then(function () {
+      // As for the static chart: the wrapper is the image and carries the description.
+      holder.setAttribute("role", "img");
+      holder.setAttribute("aria-label", staticNode.getAttribute("aria-label") || "");
+      var svg = holder.querySelector("svg");
+      if (svg) { svg.setAttribute("aria-hidden", "true"); svg.setAttribute("focusable", "false"); }
       figure.dataset.interactive = "true";
       staticNode.replaceWith(holder);
     }).catch(function () { /* keep the static chart */ });

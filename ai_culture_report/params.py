@@ -164,6 +164,11 @@ def validate(
     )
 
 
+def group_label(params: ReportParams) -> str:
+    """'Nordic countries', or 'selected countries' when no short region name is given."""
+    return f"{params.region_short} countries" if params.region_short not in ("", "selected") else "selected countries"
+
+
 PARAMETER_KEYS = ("region_name", "region_short", "countries", "comparison_aggregate", "year_start", "year_end")
 
 

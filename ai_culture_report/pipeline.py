@@ -105,6 +105,7 @@ class Variant:
     state: dict = field(default_factory=dict)
     base_hash: str = ""
     executed: list[Path] = field(default_factory=list)
+    strict: bool = True  # warnings are errors; a partial preview only reports them
 
     @property
     def state_path(self) -> Path:
@@ -204,14 +205,31 @@ def fill_placeholders(text: str, params: ReportParams, source: Path) -> str:
     return PLACEHOLDER.sub(replace, text)
 
 
+GLUE_REFERENCE = re.compile(r"\{glue:\w+\}`([^`:]+\.ipynb)::")
+
+
+def glue_dependencies(repo: Path = REPO_ROOT) -> set[Path]:
+    """Notebooks whose glued numbers Markdown pages paste (the introduction pastes the synthesis)."""
+    pages = [repo / n for n in BOOK_FILES if n.endswith(".md")]
+    pages += [p for d in BOOK_DIRS for p in (repo / d).rglob("*.md")]
+    found = set()
+    for page in pages:
+        if page.exists():
+            for target in GLUE_REFERENCE.findall(page.read_text(encoding="utf-8")):
+                found.add((page.parent / target).resolve().relative_to(repo.resolve()))
+    return found
+
+
 def prepare(params_path: Path, snapshot: Snapshot, only=None, stage_root: Path | None = None,
             repo: Path = REPO_ROOT) -> Variant:
+    if only:  # a preview still needs the notebooks whose numbers the other pages paste
+        only = sorted(set(only) | glue_dependencies(repo))
     params = load_params(params_path)
     name = params_path.stem
     stage = (stage_root / "stage" if stage_root is not None else repo / ".stage") / name
     stage.mkdir(parents=True, exist_ok=True)
     variant = Variant(name=name, params_path=params_path, params=params, stage=stage,
-                      target=output_dir(name, stage_root, repo))
+                      target=output_dir(name, stage_root, repo), strict=not only)
     if variant.state_path.exists():
         variant.state = json.loads(variant.state_path.read_text())
     stage_sources(variant, only, repo)
@@ -372,10 +390,14 @@ def build_html(variant: Variant) -> None:
     if (variant.target / "index.html").exists() and variant.state.get("__html__") == digest:
         log(f"  [{variant.name}] jupyter-book: sources unchanged, {variant.target} is up to date")
         return
-    log(f"  [{variant.name}] jupyter-book: building HTML (warnings are errors)")
+    # A preview lacks the other chapters, so its links to them cannot resolve: report, don't fail.
+    log(f"  [{variant.name}] jupyter-book: building HTML "
+        f"({'warnings are errors' if variant.strict else 'preview of some chapters: warnings are reported'})")
     started = time.perf_counter()
     # --all: a fresh Sphinx environment each time; incremental builds lose bibtex citations across pages.
-    command = ["jupyter-book", "build", str(variant.stage), "-W", "--keep-going", "-q", "--all"]
+    command = ["jupyter-book", "build", str(variant.stage), "--keep-going", "-q", "--all"]
+    if variant.strict:
+        command.append("-W")
     result = subprocess.run(command, capture_output=True, text=True)
     built = variant.stage / "_build" / "html"
     if result.returncode != 0 or not (built / "index.html").exists():

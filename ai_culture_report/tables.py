@@ -99,7 +99,7 @@ class Table:
         notes_block = f'<p class="chart-notes-title">Notes</p><ul class="chart-notes">{notes}</ul>' if notes else ""
         rows = len(self.frame if self.data is None else self.data)
         return (
-            f'<figure class="report-chart report-table" id="table-{self.name}">'
+            f'<figure class="report-table" id="table-{self.name}">'
             f'<p class="report-table-title"><strong>{html.escape(self.title)}</strong></p>'
             # A keyboard user must be able to scroll a wide table: focusable, named region.
             f'<div class="report-table-scroll" style="overflow-x:auto" tabindex="0" role="region" '

@@ -59,3 +59,8 @@ def test_manifest_names_the_installed_versions():
     versions = manifest.package_versions()
     assert versions["jupyter-book"].startswith("1.")
     assert versions["python"].startswith("3.")
+
+
+def test_preview_includes_the_notebooks_other_pages_paste_from():
+    # intro.md, conclusions.md and the summaries paste the synthesis's numbers.
+    assert Path("chapters/synthesis.ipynb") in pipeline.glue_dependencies(REPO)

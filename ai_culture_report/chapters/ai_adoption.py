@@ -17,7 +17,7 @@ import pandas as pd
 from .. import ai_adoption as ai
 from .. import data, measures, prose
 from ..charts import AGGREGATE_COLOUR, CONTEXT_GREY, PALETTE, figure
-from ..params import ReportParams, join_names
+from ..params import ReportParams, join_names, group_label
 
 # Registry names of the datasets.
 ANY_AI_SOURCE = "isoc_eb_ai_e_ai_tany_ge10"
@@ -88,10 +88,6 @@ def lower_first(label: str) -> str:
         return label
     return label[:1].lower() + label[1:]
 
-
-def group_label(params: ReportParams) -> str:
-    """'Nordic countries' (or 'selected countries' when no short region name is given)."""
-    return f"{params.region_short} countries" if params.region_short not in ("", "selected") else "selected countries"
 
 
 def country_colours(params: ReportParams) -> dict[str, str]:

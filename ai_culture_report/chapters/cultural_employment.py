@@ -7,7 +7,7 @@ import pandas as pd
 
 from .. import culture, measures, prose
 from ..charts import CONTEXT_GREY, PALETTE, colour_scale, figure
-from ..params import ReportParams, join_names
+from ..params import ReportParams, join_names, group_label
 
 SHARE_AXIS = "Cultural employment (% of total employment)"
 
@@ -33,9 +33,6 @@ def _missing_note(params: ReportParams, frame: pd.DataFrame, what: str) -> list[
         return []
     return [f"No {what} for {params.names_of(missing)} in the source."]
 
-
-def group_label(params: ReportParams) -> str:
-    return f"{params.region_short} countries" if params.region_short != "selected" else "selected countries"
 
 
 def key_facts(params: ReportParams, share: pd.DataFrame, levels: pd.DataFrame) -> dict[str, str]:

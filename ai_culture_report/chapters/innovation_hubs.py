@@ -20,7 +20,7 @@ import pandas as pd
 
 from .. import data, hubs, measures, prose, tables
 from ..charts import CONTEXT_GREY, PALETTE, Figure, figure
-from ..params import ReportParams, country_name, join_names
+from ..params import ReportParams, country_name, join_names, group_label
 
 HUB_SOURCES = ["edih_catalogue_hubs"]
 TAG_SOURCES = ["edih_catalogue_hubs", "edih_catalogue_tags_long"]
@@ -43,9 +43,6 @@ def sourced_table(frame: pd.DataFrame, *, name: str, title: str, sources, notes=
                         columns=[tables.Column(key=c, header=str(c)) for c in frame.columns],
                         sources=sources, notes=notes)
 
-
-def group_label(params: ReportParams) -> str:
-    return f"{params.region_short} countries" if params.region_short != "selected" else "selected countries"
 
 
 def catalogue_year() -> int | None:

@@ -14,7 +14,7 @@ import pandas as pd
 
 from .. import collaboration, data, hubs, measures, prose
 from ..charts import CONTEXT_GREY, PALETTE, figure
-from ..params import ReportParams, country_name, join_names
+from ..params import ReportParams, country_name, join_names, group_label
 from .innovation_hubs import sourced_table
 
 PARTICIPATIONS = "cordis_h2020_participations_in_projects_with_nordic_partner"
@@ -28,9 +28,6 @@ KEYWORD_GROUPS = {"culture_creative": "culture or creative keywords", "ai": "AI 
                   "culture_creative;ai": "both"}
 TYPE_COLOURS = dict(zip(collaboration.ACTIVITY_TYPES, [PALETTE[0], PALETTE[4], PALETTE[1], PALETTE[2], PALETTE[3]]))
 
-
-def group_label(params: ReportParams) -> str:
-    return f"{params.region_short} countries" if params.region_short != "selected" else "selected countries"
 
 
 def _projects_of(params: ReportParams) -> str:

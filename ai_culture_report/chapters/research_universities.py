@@ -19,9 +19,9 @@ import altair as alt
 import pandas as pd
 from IPython.display import HTML
 
-from .. import culture, data, measures, networks, prose, research
+from .. import culture, data, measures, networks, prose, research, tables
 from ..charts import AGGREGATE_COLOUR, CONTEXT_GREY, PALETTE, figure
-from ..params import ReportParams, join_names
+from ..params import ReportParams, join_names, group_label
 
 # Registry names of the datasets.
 PUBLICATIONS = "openalex_ai_publications_by_country"
@@ -56,9 +56,6 @@ NO_TOPIC_NOTE = ("The Horizon 2020 file has no project titles or topics: it cove
 def agg_short(params: ReportParams) -> str:
     return SHORT_AGGREGATE.get(params.comparison_aggregate, params.aggregate_name)
 
-
-def group_label(params: ReportParams) -> str:
-    return f"{params.region_short} countries" if params.region_short != "selected" else "selected countries"
 
 
 def _missing_note(params: ReportParams, present, what: str) -> list[str]:
@@ -570,26 +567,23 @@ def _quoted_number(value: float) -> str:
     return f"{value:.1f}" if round(value, 1) == value else f"{value:.2f}"
 
 
-def gerd_quotes_html(params: ReportParams, frames: OutputData) -> HTML:
-    """The text-quoted GERD figures as a separate table with its source line (not a chart, not a series)."""
+def gerd_quotes_html(params: ReportParams, frames: OutputData):
+    """The text-quoted GERD figures as a separate table with its sources (not a chart, not a series)."""
     quotes = gerd_quote_table(params, frames)
-    source = data.resource(GERD_QUOTES)
-    caption = (f"Quoted R&D intensity (GERD, % of GDP) for the {group_label(params)} and the EU, as read in relays "
-               f"of Eurostat releases. Source: {source.publisher} ({source.dataset_code}), as quoted in text; "
-               f"{source.vintage}; licence: {source.licence_name}. Rounded figures from different releases: "
-               f"a list of quotes, not a series.")
     if quotes.empty:
-        body = f"<p>No quoted figures for {html.escape(params.names_of(params.countries))}.</p>"
-    else:
-        rows = "".join(
-            f"<tr><td>{int(r.year)}</td><td>{html.escape(r.name)}</td><td>{_quoted_number(r.value)}</td>"
-            f"<td>{html.escape(str(r.how_quoted))}</td>"
-            f"<td><a href=\"{html.escape(str(r.quoted_at))}\">page</a></td></tr>"
-            for r in quotes.itertuples())
-        body = ("<table class=\"gerd-quotes\"><thead><tr><th>Year</th><th>Country or aggregate</th>"
-                "<th>% of GDP</th><th>How it was quoted</th><th>Where</th></tr></thead>"
-                f"<tbody>{rows}</tbody></table>")
-    return HTML(f"<div class=\"report-table\"><p><em>{html.escape(caption)}</em></p>{body}</div>")
+        return HTML(f"<p>No quoted R&amp;D figures for {html.escape(params.names_of(params.countries))}.</p>")
+    shown = quotes.assign(quoted=[_quoted_number(v) for v in quotes["value"]], where="page")
+    return tables.table(
+        shown, name="gerd-quotes",
+        title=(f"Quoted R&D intensity (GERD, % of GDP) for the {group_label(params)} and the EU, as read in relays "
+               "of Eurostat releases"),
+        columns=[tables.Column("year", "Year"), tables.Column("name", "Country or aggregate"),
+                 tables.Column("quoted", "% of GDP", numeric=True), tables.Column("how_quoted", "How it was quoted"),
+                 tables.Column("where", "Where", link="quoted_at")],
+        sources=[GERD_QUOTES],
+        notes=["Rounded figures from different releases, quoted in texts: a list of quotes, not a series; "
+               "they are never joined to the R&D series above."],
+        data=quotes[["year", "geo", "name", "value", "how_quoted", "quoted_at"]])
 
 
 def genai_chart(params: ReportParams, frames: OutputData):

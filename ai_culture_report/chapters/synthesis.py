@@ -11,15 +11,12 @@ import pandas as pd
 
 from .. import prose, synthesis
 from ..charts import CONTEXT_GREY, PALETTE, figure
-from ..params import ReportParams, country_name, join_names, local_country_name
+from ..params import ReportParams, country_name, join_names, local_country_name, group_label
 
 QUADRANT_X = "culture_employment"
 QUADRANT_Y = "ai_enterprises"
 LANGUAGES = {"sv": "och", "nb": "og", "da": "og", "fi": "ja", "is": "og"}
 
-
-def group_label(params: ReportParams) -> str:
-    return f"{params.region_short} countries" if params.region_short != "selected" else "selected countries"
 
 
 def comma(text: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from .. import culture, measures, prose
+from .. import culture, data, measures, prose
 from ..charts import CONTEXT_GREY, PALETTE, colour_scale, figure
 from ..params import ReportParams, join_names, group_label
 
@@ -68,6 +68,8 @@ def key_facts(params: ReportParams, share: pd.DataFrame, levels: pd.DataFrame) -
         facts["above_sentence"] = ""
     facts["n_above"] = str(len(above))
     facts["n_with_data"] = str(len(latest))
+    # The vintages as the registry records them, so the text follows a refreshed snapshot.
+    facts["share_vintage"] = data.resource("cult_emp_share").vintage or "vintage not recorded"
     segments = sorted(culture.vintage_segments(share).unique())
     if len(segments) > 1:
         facts["junction_before"] = segments[0].split("–")[-1]

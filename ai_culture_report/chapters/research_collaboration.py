@@ -12,7 +12,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from .. import collaboration, data, hubs, measures, prose
+from .. import collaboration, data, measures, prose, research
 from ..charts import CONTEXT_GREY, PALETTE, figure
 from ..params import ReportParams, country_name, join_names, group_label
 from .innovation_hubs import sourced_table
@@ -20,7 +20,6 @@ from .innovation_hubs import sourced_table
 PARTICIPATIONS = "cordis_h2020_participations_in_projects_with_nordic_partner"
 PROJECTS = "cordis_h2020_projects_with_nordic_partner"
 KEYWORD_SUBSET = "nfr_h2020_norwegian_participations_culture_ai_keyword_subset"
-HUB_CATALOGUE = "edih_catalogue_hubs"  # its ``nordic`` flag names the countries the CORDIS extract was cut on
 KEYWORD_SUBSET_COUNTRY = "NO"  # the Research Council of Norway's file covers Norwegian participations only
 MAIN_PARTNERS = 8
 MIN_PROJECTS = 100  # start years with fewer projects are drawn but left out of the headline comparison
@@ -104,9 +103,8 @@ class CollaborationChapter:
 
 
 def load(params: ReportParams) -> CollaborationChapter:
-    catalogue = data.load(HUB_CATALOGUE)
-    flagged = catalogue.loc[catalogue["nordic"].fillna(False).astype(bool), "country"].dropna().unique()
-    extract = sorted(hubs.country_codes(flagged).values())
+    # The extract's selection rule (projects with a partner from these countries), defined once.
+    extract = sorted(research.CORDIS_SCOPE)
     return CollaborationChapter(
         params=params,
         participations=data.load(PARTICIPATIONS),

@@ -1,10 +1,11 @@
 """The data snapshot: locate it, verify it against the registry, load tidy frames.
 
-The snapshot (third-party statistics) is never part of this repository. Its
-location comes from the ``REPORT_DATA_DIR`` environment variable and defaults to
-``../shared/data`` beside the checkout. The registry ``data/datapackage.json``
-(a Frictionless data package) lists every file the book uses with its sha256,
-its source and its schema; :func:`load` refuses a file that does not match.
+The snapshot (third-party statistics, copied unchanged) ships with the project
+in ``data/``, beside the registry ``data/datapackage.json`` that describes it (a
+Frictionless data package: every file the book uses with its sha256, its source,
+its licence and its schema). ``REPORT_DATA_DIR`` selects another snapshot, such as
+a refreshed one; it is checked against the same registry, and :func:`load`
+refuses a file that does not match.
 """
 
 from __future__ import annotations
@@ -30,11 +31,11 @@ DATA_DIR_VARIABLE = "REPORT_DATA_DIR"
 
 
 def default_snapshot_dir() -> Path:
-    """The snapshot directory: ``$REPORT_DATA_DIR`` or ``../shared/data`` beside the checkout."""
+    """The snapshot directory: ``$REPORT_DATA_DIR``, or the project's own ``data/``."""
     configured = os.environ.get(DATA_DIR_VARIABLE)
     if configured:
         return Path(configured).expanduser().resolve()
-    return (REPO_ROOT.parent / "shared" / "data").resolve()
+    return DEFAULT_REGISTRY.parent
 
 
 @dataclass(frozen=True)
@@ -150,7 +151,7 @@ class Snapshot:
             raise SnapshotNotFound(
                 f"The data snapshot directory {self.root} does not exist. "
                 f"Point {DATA_DIR_VARIABLE} at a snapshot (a folder with SHA256SUMS and the dataset folders), "
-                f"for example: export {DATA_DIR_VARIABLE}=/path/to/shared/data"
+                f"or unset it to use the snapshot that ships in {DEFAULT_REGISTRY.parent}."
             )
 
     def resource(self, name: str) -> Resource:

@@ -77,7 +77,6 @@ def scratch_copy(destination: Path) -> Path:
 def environment(copy: Path) -> dict:
     env = dict(os.environ)
     env["PYTHONPATH"] = str(copy) + os.pathsep + env.get("PYTHONPATH", "")  # kernels import the copy's package
-    env.setdefault("REPORT_DATA_DIR", str((REPO.parent / "shared" / "data").resolve()))
     return env
 
 

@@ -106,7 +106,8 @@ def test_data_dir_variable_wins(monkeypatch, tmp_path):
     monkeypatch.setenv("REPORT_DATA_DIR", str(tmp_path))
     assert data.default_snapshot_dir() == tmp_path.resolve()
     monkeypatch.delenv("REPORT_DATA_DIR")
-    assert data.default_snapshot_dir() == (REPO.parent / "shared" / "data").resolve()
+    assert data.default_snapshot_dir() == REPO / "data"
+    assert (data.default_snapshot_dir() / "SHA256SUMS").is_file()  # the snapshot ships with the project
 
 
 def test_expand_breakdown_unpacks_pairs():

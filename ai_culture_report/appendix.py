@@ -72,8 +72,9 @@ def render_data_appendix(snapshot: Snapshot, params: ReportParams) -> str:
         "",
         "This appendix is written by the build from the registry `data/datapackage.json` and from the files "
         "themselves, so it always describes the data this book was built from. Every file is checked against its "
-        "sha256 checksum before any notebook runs. The files are third-party data and are not part of the report's "
-        "repository: the build reads them from the snapshot folder named by `REPORT_DATA_DIR`.",
+        "sha256 checksum before any notebook runs. The files are third-party data, copied unchanged into the "
+        "report's repository (its `data/` folder, a Frictionless data package) with their provenance notes; "
+        "`data/README.md` there says what each licence asks of a reuser.",
         "",
         f"Coverage is given for the countries of this book: {params.names_of(params.countries)}.",
         "",

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -50,6 +51,8 @@ class Resource:
     dataset_code: str | None = None
     official_url: str | None = None
     licence: dict = field(default_factory=dict)
+    licence_statement: str | None = None
+    attribution: str | None = None
     vintage: str | None = None
     snapshot_origin: str | None = None
     provenance: str | None = None
@@ -59,7 +62,7 @@ class Resource:
 
     @classmethod
     def from_descriptor(cls, descriptor: dict) -> "Resource":
-        licences = descriptor.get("licenses") or [{}]
+        licences = descriptor.get("licenses") or [{}]  # none: the publisher states no licence
         return cls(
             name=descriptor["name"],
             path=descriptor["path"],
@@ -69,6 +72,8 @@ class Resource:
             dataset_code=descriptor.get("dataset_code"),
             official_url=descriptor.get("official_url"),
             licence=licences[0],
+            licence_statement=descriptor.get("licence_statement"),
+            attribution=descriptor.get("attribution"),
             vintage=descriptor.get("vintage"),
             snapshot_origin=descriptor.get("snapshot_origin"),
             provenance=descriptor.get("provenance"),
@@ -79,7 +84,8 @@ class Resource:
 
     @property
     def licence_name(self) -> str:
-        return self.licence.get("title") or self.licence.get("name") or "licence not stated"
+        return (self.licence.get("title") or self.licence.get("name") or self.licence_statement
+                or "licence not stated")
 
     def citation(self) -> str:
         """A one-line source note: publisher, dataset code, vintage, licence."""
@@ -129,6 +135,36 @@ def sha256_of(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def read_sha256sums(root: Path) -> dict[str, str]:
+    """``path -> sha256`` from a snapshot's ``SHA256SUMS`` (the ``sha256sum`` format)."""
+    listing = Path(root) / "SHA256SUMS"
+    if not Path(root).is_dir():
+        raise SnapshotNotFound(f"The snapshot folder {root} does not exist.")
+    if not listing.is_file():
+        raise DataFileMissing(f"The snapshot {root} has no SHA256SUMS file, so its files cannot be verified.")
+    sums = {}
+    for number, line in enumerate(listing.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        parts = line.split(maxsplit=1)
+        if len(parts) != 2 or not re.fullmatch(r"[0-9a-f]{64}", parts[0]):
+            raise DataFileMissing(f"{listing}, line {number}, is not '<sha256>  <path>': {line[:80]!r}")
+        sums[parts[1].strip().lstrip("*")] = parts[0]
+    return sums
+
+
+def write_sha256sums(root: Path) -> dict[str, str]:
+    """List every file under ``root`` (but SHA256SUMS itself) in ``root/SHA256SUMS``; return the sums."""
+    sums = {}
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        relative = path.relative_to(root).as_posix()
+        if relative != "SHA256SUMS":
+            sums[relative] = sha256_of(path)
+    text = "".join(f"{digest}  {relative}\n" for relative, digest in sorted(sums.items()))
+    (root / "SHA256SUMS").write_text(text, encoding="utf-8")
+    return sums
 
 
 @lru_cache(maxsize=None)
@@ -205,6 +241,8 @@ class Snapshot:
         return {name: res.sha256 for name, res in sorted(self.registry.resources.items())}
 
 
+# Frictionless types the tidy files use, by the pandas type they are read as (Frictionless names years "year").
+_INTEGER_TYPES = {"integer", "year"}
 _TRUE = {"true", "True", "TRUE", "1"}
 _FALSE = {"false", "False", "FALSE", "0"}
 
@@ -223,6 +261,7 @@ def apply_schema(frame: pd.DataFrame, fields: tuple[dict, ...] | list[dict], lab
         column, kind = spec["name"], spec.get("type", "string")
         raw = frame[column]
         present = raw.notna()
+        kind = "integer" if kind in _INTEGER_TYPES else kind
         if kind in ("integer", "number"):
             parsed = pd.to_numeric(raw, errors="coerce")
             bad = present & parsed.isna()

@@ -1,6 +1,6 @@
 """Refresh the Eurostat files of the data snapshot from Eurostat's dissemination API.
 
-The snapshot (``REPORT_DATA_DIR``) is frozen third-party data. This module
+The snapshot (``data/``, or another named by ``REPORT_DATA_DIR``) is frozen third-party data. This module
 downloads the Eurostat datasets the book reads, with the filters the chapters
 need, and writes them as a NEW snapshot folder in the same tidy schema
 (``indicator, unit, geo, year, [breakdown,] value, flag, source_dataset,
@@ -46,7 +46,7 @@ from urllib.parse import urlencode
 import numpy as np
 import pandas as pd
 
-from .data import Registry, apply_schema, sha256_of
+from .data import Registry, apply_schema, read_sha256sums, sha256_of, write_sha256sums  # noqa: F401 (re-exported)
 from .errors import ChecksumMismatch, DataFileMissing, ReportError, SnapshotNotFound
 
 EUROSTAT_HOST = "ec.europa.eu"
@@ -822,36 +822,6 @@ class RefreshResult:
     @property
     def copied(self) -> list[FileRecord]:
         return [f for f in self.files if f.status == "copied"]
-
-
-def read_sha256sums(root: Path) -> dict[str, str]:
-    """``path -> sha256`` from a snapshot's ``SHA256SUMS`` (the ``sha256sum`` format)."""
-    listing = Path(root) / "SHA256SUMS"
-    if not Path(root).is_dir():
-        raise SnapshotNotFound(f"The snapshot folder {root} does not exist.")
-    if not listing.is_file():
-        raise DataFileMissing(f"The snapshot {root} has no SHA256SUMS file, so its files cannot be verified.")
-    sums = {}
-    for number, line in enumerate(listing.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        parts = line.split(maxsplit=1)
-        if len(parts) != 2 or not re.fullmatch(r"[0-9a-f]{64}", parts[0]):
-            raise DataFileMissing(f"{listing}, line {number}, is not '<sha256>  <path>': {line[:80]!r}")
-        sums[parts[1].strip().lstrip("*")] = parts[0]
-    return sums
-
-
-def write_sha256sums(root: Path) -> dict[str, str]:
-    """List every file under ``root`` (but SHA256SUMS itself) in ``root/SHA256SUMS``; return the sums."""
-    sums = {}
-    for path in sorted(p for p in root.rglob("*") if p.is_file()):
-        relative = path.relative_to(root).as_posix()
-        if relative != "SHA256SUMS":
-            sums[relative] = sha256_of(path)
-    text = "".join(f"{digest}  {relative}\n" for relative, digest in sorted(sums.items()))
-    (root / "SHA256SUMS").write_text(text, encoding="utf-8")
-    return sums
 
 
 def check_output_folder(out: Path) -> None:

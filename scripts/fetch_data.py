@@ -1,18 +1,21 @@
-"""Refresh the data snapshot from Eurostat, or report what moved between two snapshots.
+"""Refresh the data snapshot from Eurostat, report what moved, and adopt it into data/.
 
     python scripts/fetch_data.py --out DIR                 # download a NEW snapshot into DIR
-    python scripts/fetch_data.py --compare OLD NEW         # drift report (Markdown) on stdout
-    python scripts/fetch_data.py --compare OLD NEW --report drift.md
+    python scripts/fetch_data.py --compare data DIR        # drift report (Markdown) on stdout
+    python scripts/fetch_data.py --compare data DIR --report drift.md
+    python scripts/fetch_data.py --adopt DIR               # copy DIR's files into data/, regenerate the registry
 
 --out downloads the Eurostat datasets the book uses (JSON-stat from Eurostat's
 Statistics API by default, or SDMX-CSV with --format sdmx-csv) into a new folder
 in the snapshot's tidy schema, copies every other file unchanged from the
 current snapshot, and writes SHA256SUMS, PROVENANCE.md and provenance.json. It
 never overwrites: DIR must be new or empty, and nothing is left behind if the
-download fails. The book keeps using its snapshot until you switch:
-
-    python scripts/make_registry.py --data-dir DIR   # then review the diff of data/datapackage.json
-    export REPORT_DATA_DIR=DIR
+download fails. The book keeps using data/ until you adopt the new snapshot:
+--adopt copies the files data/ already holds (and those named with --add) from
+DIR, keeps the refresh's provenance as data/provenance/latest_refresh.*, and
+regenerates data/datapackage.json and the licence table of data/README.md, so
+that `git diff data/` shows every change for review before it is committed.
+To try a snapshot without adopting it, build with REPORT_DATA_DIR=DIR.
 """
 
 from __future__ import annotations
@@ -50,8 +53,11 @@ def parse_arguments(argv=None) -> argparse.Namespace:
     action = parser.add_mutually_exclusive_group(required=True)
     action.add_argument("--out", type=Path, metavar="DIR", help="write a new snapshot into DIR (new or empty)")
     action.add_argument("--compare", nargs=2, type=Path, metavar=("OLD", "NEW"), help="report drift from OLD to NEW")
+    action.add_argument("--adopt", type=Path, metavar="DIR", help="copy snapshot DIR into data/ and regenerate the registry")
+    parser.add_argument("--add", nargs="+", default=[], metavar="PATH",
+                        help="--adopt: also take these files of DIR that data/ does not hold yet")
     parser.add_argument("--from", dest="current", type=Path, default=None, metavar="DIR",
-                        help="snapshot to complete the new one from (default: $REPORT_DATA_DIR or ../shared/data)")
+                        help="snapshot to complete the new one from (default: $REPORT_DATA_DIR or data/)")
     parser.add_argument("--format", choices=("jsonstat", "sdmx-csv"), default="jsonstat",
                         help="response format to request from Eurostat (default: jsonstat)")
     parser.add_argument("--cache-dir", type=Path, default=DEFAULT_CACHE,
@@ -101,11 +107,30 @@ def compare(args) -> int:
     return 0
 
 
+def adopt(args) -> int:
+    from ai_culture_report.registry import adopt_snapshot
+
+    data_dir = REPO / "data"
+    outcome = adopt_snapshot(args.adopt, data_dir, data_dir / "sources.yml", add=tuple(args.add))
+    for state in ("changed", "added"):
+        for path in sorted(p for p, s in outcome.items() if s == state):
+            print(f"{state}: data/{path}")
+    unchanged = sum(1 for s in outcome.values() if s == "unchanged")
+    print(f"adopted {args.adopt} into data/ ({unchanged} files unchanged); "
+          "review with `git diff data/`, then build and commit")
+    return 0
+
+
 def main(argv=None) -> int:
     args = parse_arguments(argv)
     progress = ProgressLine()
     try:
+        if args.adopt:
+            return adopt(args)
         return fetch(args, progress) if args.out else compare(args)
+    except ValueError as error:  # a snapshot that cannot be adopted as it is
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     except ReportError as error:
         progress.close()
         print(f"error: {error}", file=sys.stderr)

@@ -125,16 +125,10 @@ def test_vintage_segments_follow_the_source_copy(fixture_snapshot):
     assert (segments[frame.year <= 2018] == "2017–2018").all()
 
 
-@needs_snapshot
-def test_registry_matches_the_snapshot_checksums():
-    snapshot = data.default_snapshot()
-    sums = dict(
-        (name.strip(), digest)
-        for digest, name in (line.split(maxsplit=1) for line in (snapshot.root / "SHA256SUMS").read_text().splitlines() if line)
-    )
-    for resource in snapshot.registry.resources.values():
-        assert sums[resource.path] == resource.sha256, resource.path
-        assert resource.publisher and resource.licence, resource.name
+def test_every_registered_file_says_who_published_it_and_how_to_credit_it():
+    for resource in data.default_snapshot().registry.resources.values():
+        assert resource.publisher and resource.attribution, resource.name
+        assert resource.licence or resource.licence_statement, resource.name  # a licence, or words on its absence
 
 
 @needs_snapshot

@@ -15,6 +15,7 @@ FOLDER_TITLES = {
     "occupations": "Occupations and skills",
     "policy": "Policy",
     "population": "Population",
+    "geo": "Maps: boundaries of countries and regions",
     "": "Facts gathered for the report",
 }
 
@@ -22,6 +23,8 @@ FOLDER_TITLES = {
 def coverage_line(snapshot: Snapshot, resource: Resource, params: ReportParams) -> str:
     """Countries × years of a tidy statistics file, and which selected countries it lacks."""
     columns = {f["name"] for f in resource.fields}
+    if resource.path.endswith(".json"):
+        return "boundaries or points of the NUTS 2024 units, as geographic JSON"
     if not resource.path.endswith(".csv"):
         return "a text file of statements, each with its source"
     frame = snapshot.load(resource.name)
@@ -50,6 +53,7 @@ def render_resource(snapshot: Snapshot, resource: Resource, params: ReportParams
         ("Official address", url),
         ("Vintage", resource.vintage or "not stated"),
         ("Licence", licence),
+        ("How to credit it", resource.attribution or "not stated"),
         ("Where the snapshot copy came from", resource.snapshot_origin or "not stated"),
         ("Provenance notes", f"`{resource.provenance}` in the snapshot" if resource.provenance else "none"),
         ("Coverage", coverage_line(snapshot, resource, params)),

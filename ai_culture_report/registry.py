@@ -19,6 +19,7 @@ from .data import read_sha256sums, sha256_of
 README_START = "<!-- licence table: written by scripts/make_registry.py -->"
 README_END = "<!-- end of licence table -->"
 NO_LICENCE = "The publisher states no licence."
+MEDIATYPES = {".csv": "text/csv", ".md": "text/markdown", ".json": "application/json"}
 
 
 def describe_schema(path: Path) -> dict:
@@ -60,7 +61,7 @@ def resource_descriptor(source: dict, data_dir: Path, digest: str, templates: di
         "path": source["path"],
         "title": source.get("title"),
         "format": path.suffix.lstrip("."),
-        "mediatype": "text/csv" if path.suffix == ".csv" else "text/markdown",
+        "mediatype": MEDIATYPES[path.suffix],
         "encoding": "utf-8",
         "bytes": path.stat().st_size,
         "hash": f"sha256:{digest}",
@@ -92,7 +93,7 @@ def build_registry(data_dir: Path, sources_path: Path) -> dict:
     templates = document.get("attribution_templates") or {}
     checksums = read_sha256sums(data_dir)
     resources = []
-    for source in document["resources"]:
+    for source in sorted(document["resources"], key=lambda s: s["path"]):
         digest = checksums.get(source["path"])
         if digest is None:
             raise ValueError(f"{source['path']} is not listed in {data_dir / 'SHA256SUMS'}")

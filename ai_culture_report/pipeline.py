@@ -7,20 +7,34 @@ there by papermill with the parameters injected, nbval re-executes them and
 compares outputs, and Jupyter Book renders the stage with warnings as errors.
 The HTML replaces the published copy only when every step succeeded.
 
-Notebook executions of all variants go to one ``concurrent.futures`` executor:
-a local process pool by default, or a Dask cluster's executor for large sweeps.
+Notebook steps of all variants go to one ``concurrent.futures`` executor: a local
+process pool by default, or a Dask cluster's executor for large sweeps. Each notebook
+is one job of two steps: papermill, then nbval on that notebook alone as soon as the
+papermill run ended (``run_jobs``); the parent keeps at most one step per worker in
+flight and starts the longest first, by the timings recorded in the build state.
+
+No build fails for infrastructure reasons: every kernel, papermill's and nbval's, runs
+over IPC in a private folder (:mod:`.kernels`), so kernels starting at once cannot
+collide on TCP ports; a step whose kernel fails to start or dies is run again, at most
+``MAX_ATTEMPTS`` times in all, and the log says so; a cell that raises or an output that
+differs on re-execution is the notebook's fault and is never retried. A failure names
+the notebook, the step (``papermill start``, ``papermill, cell 3``, ``nbval start``,
+``nbval, cell 5``) and the cause (the exception, nbval's diff, or the kernel's exit
+code and last stderr lines). The log has one line per finished notebook:
+``[nordic  3/10   41.2 s] executed chapters/x.ipynb in 6.1 s, nbval passed in 5.8 s``.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import shutil
 import subprocess
 import sys
 import time
-from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Executor, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -264,38 +278,167 @@ def notebooks_text(variant: Variant) -> str:
     return f"{len(variant.notebooks)} notebook(s)"
 
 
+MAX_ATTEMPTS = 3  # a kernel that dies or fails to start is tried at most twice more; a cell error never
+ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
+def first_line(source: str) -> str:
+    lines = [line.strip() for line in source.splitlines() if line.strip()]
+    text = lines[0] if lines else ""
+    return text if len(text) <= 70 else text[:67] + "..."
+
+
+def cell_label(number: int | None, source: str = "") -> str:
+    """``cell 5 (`summary.head()`)``: the code cell's number in the executed notebook and its first line."""
+    if number is None:
+        return "before any cell ran"
+    line = first_line(source)
+    return f"cell {number}" + (f" (`{line}`)" if line else "")
+
+
 def execute_notebook(source: str, target: str, parameters: dict, cwd: str) -> dict:
-    """Run one notebook with papermill (in a worker process); report the outcome, never raise."""
+    """Run one notebook with papermill (in a worker process); report the outcome, never raise.
+
+    The kernel runs over IPC in a private folder (:mod:`.kernels`). The outcome says whether a
+    failure was the notebook's (``kind: "cell"``, never retried) or the kernel's (``kind: "kernel"``,
+    ``retry: True``), at which step, and why.
+    """
     import papermill
+    import zmq
+    from nbclient.exceptions import DeadKernelError
     from papermill.exceptions import PapermillExecutionError
+
+    from .kernels import AsyncIPCKernelManager, forget_last_kernel, last_kernel
 
     started = time.perf_counter()
     partial = Path(target).with_name(Path(target).stem + ".partial.ipynb")
+    progress: dict = {"started": False, "cell": None, "source": ""}
+
+    def on_notebook_start(notebook, **_):
+        progress["started"] = True
+        progress["code_cells"] = [i for i, c in enumerate(notebook.cells) if c.cell_type == "code"]
+
+    def on_cell_execute(cell, cell_index, **_):
+        progress["cell"] = sum(1 for i in progress.get("code_cells", []) if i <= cell_index)
+        progress["source"] = cell.source
+
+    def outcome(ok: bool, **fields) -> dict:
+        manager = last_kernel()
+        return {"ok": ok, "seconds": time.perf_counter() - started, "step": "papermill",
+                "transport": manager.transport_used if manager is not None else "", **fields}
+
+    forget_last_kernel()
     try:
         papermill.execute_notebook(
             source, str(partial), parameters=parameters, cwd=cwd, kernel_name="python3",
             progress_bar=False, log_output=False, request_save_on_cell_execute=False,
+            kernel_manager_class=AsyncIPCKernelManager,
+            on_notebook_start=on_notebook_start, on_cell_execute=on_cell_execute,
         )
     except PapermillExecutionError as error:
         partial.unlink(missing_ok=True)
-        return {"ok": False, "cell": error.exec_count, "error": f"{error.ename}: {error.evalue}",
-                "seconds": time.perf_counter() - started}
-    except Exception as error:  # kernel died, notebook unreadable, ...
+        return outcome(False, kind="cell", cell=error.exec_count, retry=False,
+                       error=f"{cell_label(error.exec_count, error.source)} raised {error.ename}: {error.evalue}")
+    except (DeadKernelError, RuntimeError, TimeoutError, zmq.ZMQError) as error:
         partial.unlink(missing_ok=True)
-        return {"ok": False, "cell": None, "error": f"{type(error).__name__}: {error}",
-                "seconds": time.perf_counter() - started}
+        if not isinstance(error, DeadKernelError) and progress["started"]:
+            # A cell's own exception arrives as PapermillExecutionError; this one is nbclient's, mid-run.
+            return outcome(False, kind="other", cell=progress["cell"], retry=False,
+                           error=f"{type(error).__name__}: {error}")
+        manager = last_kernel()
+        cause = manager.cause() if manager is not None else ""
+        if progress["started"]:
+            step, what = f"papermill, {cell_label(progress['cell'], progress['source'])}", "kernel died"
+        else:
+            step, what = "papermill start", "kernel failed to start"
+        return outcome(False, kind="kernel", cell=progress["cell"], retry=True, step=step,
+                       error=f"{what} ({type(error).__name__}: {error})", cause=cause)
+    except Exception as error:  # notebook unreadable, no such kernel, ...
+        partial.unlink(missing_ok=True)
+        return outcome(False, kind="other", cell=None, retry=False, error=f"{type(error).__name__}: {error}")
     show_injected_parameters(partial)
     partial.replace(target)
-    return {"ok": True, "seconds": time.perf_counter() - started}
+    return outcome(True)
+
+
+def nbval_command(path: str, rootdir: str, report: str) -> list[str]:
+    # Only the plugins needed (PYTEST_DISABLE_PLUGIN_AUTOLOAD in validate_notebook): pytest starts 1 s sooner.
+    return [sys.executable, "-m", "pytest", "-p", "nbval.plugin", "-p", "ai_culture_report.kernels",
+            "--nbval", "--nbval-current-env", "-q", "--color=no", "-p", "no:cacheprovider", "--nbval-report", report,
+            "--rootdir", rootdir, "-o", "addopts=", "-o", "testpaths=", path]
+
+
+def validate_notebook(path: str, rootdir: str) -> dict:
+    """nbval re-executes one executed notebook and compares every output (in a worker); never raises.
+
+    A pytest plugin (:mod:`.kernels`) gives nbval an IPC kernel and writes what happened to each
+    cell to a JSON report, so a failure names its cell: ``kind: "differs"`` (an output changed on
+    re-execution, with nbval's diff), ``"cell"`` (a cell raised), or ``"kernel"`` (the kernel did not
+    start or died: ``retry: True``).
+    """
+    import tempfile
+
+    started = time.perf_counter()
+    env = dict(os.environ)
+    package_root = str(Path(__file__).resolve().parents[1])  # where pytest finds the plugin
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH", "")) if p)
+    env["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+    with tempfile.TemporaryDirectory(prefix="nbval-report-") as folder:
+        report_path = Path(folder) / "report.json"
+        result = subprocess.run(nbval_command(path, rootdir, str(report_path)), cwd=rootdir, env=env,
+                                capture_output=True, text=True)
+        report = json.loads(report_path.read_text()) if report_path.exists() else None
+    seconds = time.perf_counter() - started
+    base = {"seconds": seconds, "step": "nbval", "transport": ",".join((report or {}).get("transports", []))}
+    if result.returncode == 0 and report is not None:
+        passed = sum(1 for c in report["cells"] if c["when"] == "call" and c["outcome"] == "passed")
+        return {**base, "ok": True, "cells": passed}
+    failures = (report or {}).get("failures", [])
+    if not failures and result.returncode < 0:  # pytest itself was killed (out of memory?): not the notebook
+        from .kernels import describe_exit
+
+        return {**base, "ok": False, "kind": "kernel", "cell": None, "retry": True, "step": "nbval",
+                "error": f"pytest --nbval was {describe_exit(result.returncode)}",
+                "cause": (result.stdout[-1500:] + result.stderr[-1500:]).strip()}
+    if not failures:  # pytest itself failed: unreadable notebook, plugin not importable, ...
+        errors = (report or {}).get("collect_errors", [])
+        text = "\n".join(errors) or (result.stdout[-3000:] + result.stderr[-2000:])
+        return {**base, "ok": False, "kind": "other", "cell": None, "retry": False,
+                "error": f"pytest --nbval exited with code {result.returncode}", "detail": text.strip()}
+    first = failures[0]
+    number = first["cell_num"] + 1 if first.get("cell_num") is not None else None
+    detail = ANSI.sub("", first.get("detail") or "").strip()
+    if first["kind"] == "kernel":
+        step = "nbval start" if first["step"] == "nbval start" else f"nbval, {cell_label(number, first['source'])}"
+        what = "kernel failed to start" if step == "nbval start" else \
+            "kernel stalled" if first["exception"] == "NbCellError" else "kernel died"
+        return {**base, "ok": False, "kind": "kernel", "cell": number, "retry": True, "step": step,
+                "error": f"{what} ({first['exception']}: {first['message']})", "cause": detail}
+    if first["kind"] == "differs":
+        return {**base, "ok": False, "kind": "differs", "cell": number, "retry": False,
+                "error": f"the output of {cell_label(number, first['source'])} differs on re-execution",
+                "detail": "nbval's diff: the executed notebook's output (left, +) against the re-execution "
+                          "(right, -)\n" + detail}
+    last = [line for line in detail.splitlines() if line.strip()][-1:] or [first["message"]]
+    return {**base, "ok": False, "kind": "cell", "cell": number, "retry": False,
+            "error": f"{cell_label(number, first['source'])} raised on re-execution: {last[0].strip()}",
+            "detail": detail}
 
 
 def show_injected_parameters(path: Path) -> None:
-    """In the page, show the parameters this book was run with, not the notebook's defaults."""
+    """In the page, show the parameters this book was run with, not the notebook's defaults.
+
+    The injected cell gets a fixed id instead of papermill's random one, so that two executions
+    of the same notebook differ only in papermill's time stamps.
+    """
     import nbformat
 
     notebook = nbformat.read(path, as_version=4)
+    ids = {cell.get("id") for cell in notebook.cells}
     for cell in notebook.cells:
         tags = cell.metadata.setdefault("tags", [])
+        if "injected-parameters" in tags and "id" in cell and "injected-parameters" not in ids:
+            cell["id"] = "injected-parameters"
         if "injected-parameters" in tags and "hide-input" not in tags:
             tags.append("hide-input")
         elif "parameters" in tags and "remove-cell" not in tags:
@@ -305,78 +448,179 @@ def show_injected_parameters(path: Path) -> None:
 
 @dataclass
 class Job:
+    """One notebook of one variant: execute it with papermill (unless unchanged), then validate it with nbval."""
+
     variant: Variant
     relative: Path
     source: Path
     target: Path
     input_hash: str
+    execute: bool = True
+    validate: bool = False
+    seconds: dict = field(default_factory=dict)  # step -> seconds of the successful run
+    attempts: dict = field(default_factory=dict)  # step -> runs so far
+
+    @property
+    def key(self) -> str:
+        return self.relative.as_posix()
+
+    def expected(self, step: str) -> float:
+        """Seconds this step took last time (0 when never measured), for longest-first scheduling."""
+        return float(self.variant.state.get(TIMINGS, {}).get(self.key, {}).get(step, 0.0))
 
 
-def plan(variant: Variant, force: bool, repo: Path = REPO_ROOT) -> list[Job]:
-    """The notebooks of a variant whose inputs changed since their last successful execution."""
+TIMINGS = "__timings__"
+
+
+def plan(variant: Variant, force: bool, repo: Path = REPO_ROOT, test: bool = True) -> list[Job]:
+    """Every notebook of a variant: executed if its inputs changed since its last successful execution,
+    validated by nbval (with ``test``) if executed now or not validated since."""
     jobs = []
-    for index, relative in enumerate(variant.notebooks, 1):
+    for relative in variant.notebooks:
         source, target = repo / relative, variant.stage / relative
         input_hash = digest_bytes(variant.base_hash.encode(), source.read_bytes())
         entry = variant.state.get(relative.as_posix(), {})
-        if not force and target.exists() and entry.get("input_hash") == input_hash \
-                and entry.get("output_hash") == file_digest(target):
-            log(f"  [{variant.name} {index}/{len(variant.notebooks)}] {relative}: inputs unchanged, not executed")
-            continue
+        unchanged = not force and target.exists() and entry.get("input_hash") == input_hash \
+            and entry.get("output_hash") == file_digest(target)
         target.parent.mkdir(parents=True, exist_ok=True)
-        jobs.append(Job(variant, relative, source, target, input_hash))
+        jobs.append(Job(variant, relative, source, target, input_hash, execute=not unchanged,
+                        validate=test and not (unchanged and entry.get("nbval"))))
     return jobs
 
 
-def execute(jobs: list[Job], executor: Executor) -> None:
-    """Run the jobs on the executor; record successes; raise after all finished if any failed."""
-    if not jobs:
-        return
-    futures = {
-        executor.submit(execute_notebook, str(job.source), str(job.target), job.variant.params.as_dict(),
-                        str(job.target.parent)): job
-        for job in jobs
-    }
-    failures = []
-    for future in as_completed(futures):
-        job = futures[future]
-        outcome = future.result()
-        key = job.relative.as_posix()
-        if outcome["ok"]:
-            log(f"  [{job.variant.name}] executed {job.relative} in {outcome['seconds']:.1f} s")
-            job.variant.state[key] = {"input_hash": job.input_hash, "output_hash": file_digest(job.target)}
-            job.variant.executed.append(job.relative)
+class Progress:
+    """``[nordic  3/10  41.2 s] ...``: one line per finished notebook, with the count and the time so far."""
+
+    def __init__(self, total: int, started: float | None = None):
+        self.total, self.done = total, 0
+        self.started = time.perf_counter() if started is None else started
+
+    def prefix(self, variant: str) -> str:
+        width = len(str(self.total))
+        return f"[{variant} {self.done:>{width}}/{self.total} {time.perf_counter() - self.started:6.1f} s]"
+
+    def finished(self, job: Job, text: str) -> None:
+        self.done += 1
+        log(f"{self.prefix(job.variant.name)} {text}")
+
+    def note(self, job: Job, text: str) -> None:
+        log(f"{self.prefix(job.variant.name)} {text}")
+
+
+def done_text(job: Job) -> str:
+    executed = f"executed {job.key} in {job.seconds['papermill']:.1f} s" if job.execute \
+        else f"{job.key}: inputs unchanged, not executed"
+    if job.validate:
+        executed += f"{',' if job.execute else ';'} nbval passed in {job.seconds['nbval']:.1f} s"
+    retried = sum(n - 1 for n in job.attempts.values())
+    if retried:
+        executed += f" (after {retried} kernel restart{'s' if retried > 1 else ''})"
+    return executed
+
+
+def failure_text(job: Job, outcome: dict) -> str:
+    step = outcome.get("step", "papermill")
+    lines = [f"FAILED {job.key}: {outcome['error']} (step: {step})"]
+    for extra in (outcome.get("detail"), outcome.get("cause")):
+        if extra:
+            body = extra.splitlines()
+            if len(body) > 40:
+                body = body[:40] + [f"... ({len(body) - 40} more lines)"]
+            lines.append(indent("\n".join(body)))
+    return "\n".join(lines)
+
+
+def indent(text: str, prefix: str = "    ") -> str:
+    return "\n".join(prefix + line for line in text.splitlines())
+
+
+def run_jobs(jobs: list[Job], executor: Executor | None, slots: int, progress: Progress) -> list[str]:
+    """Run every job's steps on the executor; record successes in the build state; return the failures.
+
+    At most ``slots`` steps are in flight, so the parent chooses what runs next: the step with the
+    longest expected remaining time (papermill and then nbval of a notebook, from the timings
+    recorded by earlier builds), and a notebook's nbval as soon as its papermill run ended. A step
+    whose kernel died or failed to start is run again, at most ``MAX_ATTEMPTS`` times in all.
+    """
+    ready: list[tuple[str, Job]] = []
+    for job in jobs:
+        if job.execute:
+            ready.append(("papermill", job))
+        elif job.validate:
+            ready.append(("nbval", job))
         else:
-            where = f"cell {outcome['cell']}" if outcome["cell"] is not None else "before any cell ran"
-            log(f"  [{job.variant.name}] FAILED {job.relative} ({where}): {outcome['error']}")
-            job.variant.state.pop(key, None)
-            job.target.unlink(missing_ok=True)  # never publish a stale copy of a failing chapter
-            failures.append(f"{job.variant.name}: {job.relative}")
-        job.variant.save_state()
-    if failures:
-        raise BuildFailed(f"{len(failures)} notebook(s) failed ({'; '.join(failures)}). Nothing was published.")
+            progress.finished(job, done_text(job))
+    failures: list[str] = []
+    running: dict = {}
+    order = {id(job): index for index, job in enumerate(jobs)}
+
+    def priority(task):
+        step, job = task
+        remaining = job.expected("nbval") if job.validate else 0.0
+        if step == "papermill":
+            remaining += job.expected("papermill")
+        return (-remaining, step != "nbval", order[id(job)])
+
+    def submit(step: str, job: Job):
+        job.attempts[step] = job.attempts.get(step, 0) + 1
+        if step == "papermill":
+            return executor.submit(execute_notebook, str(job.source), str(job.target),
+                                   job.variant.params.as_dict(), str(job.target.parent))
+        return executor.submit(validate_notebook, str(job.target), str(job.variant.stage))
+
+    try:
+        while ready or running:
+            ready.sort(key=priority)
+            while ready and len(running) < slots:
+                step, job = ready.pop(0)
+                running[submit(step, job)] = (step, job)
+            finished, _ = wait(list(running), return_when=FIRST_COMPLETED)
+            for future in finished:
+                step, job = running.pop(future)
+                try:
+                    outcome = future.result()
+                except Exception as error:  # the worker itself died (BrokenProcessPool, KilledWorker, ...)
+                    outcome = {"ok": False, "kind": "worker", "retry": False, "step": step,
+                               "error": f"the worker running it failed: {type(error).__name__}: {error}"}
+                follow = handle(step, job, outcome, progress, failures)
+                if follow:
+                    ready.append((follow, job))
+    except BaseException:
+        for future in running:
+            future.cancel()
+        raise
+    return failures
 
 
-def run_nbval(variant: Variant, jobs: int) -> None:
-    """nbval re-executes the notebooks not yet validated and compares every output."""
-    pending = [n for n in variant.notebooks if not variant.state.get(n.as_posix(), {}).get("nbval")]
-    if not pending:
-        return
-    paths = [str(variant.stage / n) for n in pending]
-    command = [sys.executable, "-m", "pytest", "--nbval", "--nbval-current-env", "-q", "-p", "no:cacheprovider",
-               "--rootdir", str(variant.stage), "-o", "addopts=", "-o", "testpaths=", *paths]
-    if jobs > 1 and len(paths) > 1:
-        command += ["-n", str(min(jobs, len(paths))), "--dist", "loadfile"]
-    log(f"  [{variant.name}] nbval: re-executing {len(paths)} notebook(s) and comparing outputs")
-    result = subprocess.run(command, cwd=variant.stage, capture_output=True, text=True)
-    if result.returncode != 0:
-        log(result.stdout[-6000:])
-        log(result.stderr[-3000:])
-        raise BuildFailed(f"[{variant.name}] nbval found outputs that differ on re-execution. Nothing was published.")
-    log("  " + (result.stdout.strip().splitlines() or ["nbval passed"])[-1])
-    for notebook in pending:
-        variant.state[notebook.as_posix()]["nbval"] = True
+def handle(step: str, job: Job, outcome: dict, progress: Progress, failures: list[str]) -> str | None:
+    """Record one step's outcome; return the step to run next for this job, if any."""
+    variant, key = job.variant, job.key
+    if outcome["ok"]:
+        job.seconds[step] = outcome["seconds"]
+        variant.state.setdefault(TIMINGS, {}).setdefault(key, {})[step] = round(outcome["seconds"], 2)
+        if step == "papermill":
+            variant.state[key] = {"input_hash": job.input_hash, "output_hash": file_digest(job.target)}
+            variant.executed.append(job.relative)
+        else:
+            variant.state[key]["nbval"] = True
+        variant.save_state()
+        if step == "papermill" and job.validate:
+            return "nbval"
+        progress.finished(job, done_text(job))
+        return None
+    if outcome.get("retry") and job.attempts[step] < MAX_ATTEMPTS:
+        progress.note(job, f"{key}: {outcome['error']} (step: {outcome['step']}); "
+                           f"retrying, attempt {job.attempts[step] + 1} of {MAX_ATTEMPTS}")
+        return step
+    if outcome.get("retry"):
+        outcome = {**outcome, "error": f"{outcome['error']}, {MAX_ATTEMPTS} attempts"}
+    progress.finished(job, failure_text(job, outcome))
+    if step == "papermill":  # never publish a stale copy of a failing chapter
+        variant.state.pop(key, None)
+        job.target.unlink(missing_ok=True)
     variant.save_state()
+    failures.append(f"{variant.name}: {key} ({outcome.get('step', step)}: {outcome['error'].splitlines()[0]})")
+    return None
 
 
 def tree_digest(stage: Path) -> str:
@@ -425,8 +669,22 @@ def publish(built: Path, target: Path) -> None:
     shutil.rmtree(previous, ignore_errors=True)
 
 
+def _ignore_signal(signum, frame) -> None:
+    pass
+
+
+def _quiet_worker() -> None:
+    """A pool worker leaves Ctrl-C to the parent, which cancels the build (no traceback per worker).
+
+    A handler, not SIG_IGN: an ignored signal would stay ignored in the nbval processes it starts.
+    """
+    import signal
+
+    signal.signal(signal.SIGINT, _ignore_signal)
+
+
 def make_executor(jobs: int, scheduler: str | None):
-    """A local process pool, or the executor of an existing Dask cluster."""
+    """A local process pool, or the executor of an existing Dask cluster: (executor, close, slots)."""
     if scheduler:
         from distributed import Client
 
@@ -434,15 +692,25 @@ def make_executor(jobs: int, scheduler: str | None):
             client = Client(scheduler, timeout="20s")
         except OSError as error:
             raise ReportError(f"Cannot connect to the Dask scheduler at {scheduler}: {error}") from None
-        log(f"dask: running notebooks on {scheduler} ({len(client.scheduler_info()['workers'])} worker(s))")
-        return client.get_executor(), client.close
-    pool = ProcessPoolExecutor(max_workers=max(1, jobs))
-    return pool, lambda: pool.shutdown(wait=True)
+        workers = client.scheduler_info()["workers"]
+        slots = max(1, sum(w.get("nthreads", 1) for w in workers.values()))
+        log(f"dask: running notebooks on {scheduler} ({len(workers)} worker(s), {slots} thread(s))")
+        return client.get_executor(pure=False), client.close, slots  # pure=False: a retry is a new task
+    pool = ProcessPoolExecutor(max_workers=max(1, jobs), initializer=_quiet_worker)
+
+    def close(interrupted: bool = False) -> None:
+        if interrupted:  # do not wait for the notebooks under way
+            for process in list(getattr(pool, "_processes", {}).values()):
+                process.terminate()
+        pool.shutdown(wait=not interrupted, cancel_futures=True)
+
+    return pool, close, max(1, jobs)
 
 
 def build(params_paths: list[Path], jobs: int = 1, test: bool = True, force: bool = False, only=None,
           stage_root: Path | None = None, scheduler: str | None = None, repo: Path = REPO_ROOT) -> list[Variant]:
     """Build the book for every parameter file; return the variants built."""
+    started = time.perf_counter()
     snapshot = Snapshot()
     snapshot.check_root()
     problems = snapshot.verify_all()
@@ -454,21 +722,36 @@ def build(params_paths: list[Path], jobs: int = 1, test: bool = True, force: boo
     if duplicates:
         raise ReportError(f"Two parameter files share the name {', '.join(duplicates)}; variant names must differ.")
     variants = [prepare(p, snapshot, only, stage_root, repo) for p in params_paths]
-    jobs_to_run = [job for variant in variants for job in plan(variant, force, repo)]
-    if jobs_to_run:
-        log(f"papermill: executing {len(jobs_to_run)} notebook(s), up to {jobs} at once")
-        executor, close = make_executor(jobs, scheduler)
+    if not test:
+        for variant in variants:
+            log(f"  [{variant.name}] nbval: skipped (--no-test)")
+    all_jobs = [job for variant in variants for job in plan(variant, force, repo, test=test)]
+    to_execute = sum(job.execute for job in all_jobs)
+    to_validate = sum(job.validate for job in all_jobs)
+    progress = Progress(len(all_jobs), started)
+    failures: list[str] = []
+    if to_execute or to_validate:
+        executor, close, slots = make_executor(jobs, scheduler)
+        log(f"notebooks: {to_execute} to execute with papermill, {to_validate} to validate with nbval, "
+            f"{slots} at once")
+        interrupted = False
         try:
-            execute(jobs_to_run, executor)
+            failures = run_jobs(all_jobs, executor, slots, progress)
+        except KeyboardInterrupt:
+            interrupted = True
+            raise
         finally:
-            close()
+            if scheduler:
+                close()
+            else:
+                close(interrupted)
+    else:
+        run_jobs(all_jobs, None, 1, progress)
+    if failures:
+        raise BuildFailed(f"{len(failures)} notebook(s) failed: {'; '.join(failures)}. Nothing was published.")
     from .manifest import build_manifest, write_manifest
 
     for variant in variants:
         write_manifest(variant.stage, build_manifest(variant.params_path, variant.params, snapshot, repo))
-        if test:
-            run_nbval(variant, jobs)
-        else:
-            log(f"  [{variant.name}] nbval: skipped (--no-test)")
         build_html(variant)
     return variants

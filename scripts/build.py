@@ -10,9 +10,14 @@ Steps (see ai_culture_report/pipeline.py)
 2. Stage each book in .stage/<variant>/ and execute its chapter notebooks there with papermill,
    injecting the parameters; notebooks whose inputs (notebook, parameters, data checksums,
    package code, lock file) are unchanged are not executed again.
-3. nbval re-executes every newly executed notebook and compares its outputs (skip with --no-test).
+3. nbval re-executes each newly executed notebook as soon as its papermill run ended and compares
+   its outputs (skip with --no-test). Kernels run over IPC (no TCP ports to collide on); a kernel
+   that fails to start or dies is retried at most twice, a cell error or an output difference never.
+   The log has one line per notebook: [variant done/total elapsed] what happened.
 4. jupyter-book builds the HTML with warnings as errors; the new HTML replaces the published one
    only when every step succeeded.
+
+Exit status: 0 built, 1 a step failed (nothing published), 2 bad input (parameters, data), 130 interrupted.
 """
 
 from __future__ import annotations
@@ -60,6 +65,9 @@ def main(argv=None) -> int:
     except BuildFailed as error:
         log(f"error: {error}")
         return 1
+    except KeyboardInterrupt:
+        log("interrupted: nothing was published")
+        return 130
     for variant in variants:
         log(f"book '{variant.name}': {variant.target / 'index.html'}")
     log(f"done in {time.perf_counter() - started:.1f} s")

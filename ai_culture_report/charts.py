@@ -13,7 +13,6 @@ a title or description and renders
 
 from __future__ import annotations
 
-import base64
 import html
 import json
 import re
@@ -25,6 +24,7 @@ import altair as alt
 import pandas as pd
 import vl_convert
 
+from . import reuse
 from .data import Resource, resource as registered_resource
 
 # Okabe & Ito (2008): distinguishable with the common forms of colour blindness. Ordered by
@@ -96,30 +96,20 @@ class Figure:
             title = " ".join(title)
         return title or ""
 
-    def csv_data_uri(self) -> str:
-        csv = self.data.to_csv(index=False, lineterminator="\n")
-        return "data:text/csv;charset=utf-8;base64," + base64.b64encode(csv.encode("utf-8")).decode("ascii")
+    def csv_text(self) -> str:
+        return self.data.to_csv(index=False, lineterminator="\n")
+
+    def metadata(self) -> str:
+        """The chart's metadata file: what a reader needs to reuse it and cite it."""
+        return reuse.metadata_json(kind="chart", name=self.name, title=self.title, description=self.description,
+                                   axes=reuse.axes_of(self.spec), sources=self.sources, notes=self.notes,
+                                   columns=[str(c) for c in self.data.columns], rows=len(self.data))
 
     def caption_html(self) -> str:
-        lines = []
-        for source in self.sources:
-            code = f" <code>{html.escape(source.dataset_code)}</code>" if source.dataset_code else ""
-            link = (f' (<a href="{html.escape(source.official_url)}">dataset page</a>)'
-                    if source.official_url else "")
-            vintage = f"; vintage: {html.escape(source.vintage)}" if source.vintage else ""
-            lines.append(
-                f"<li>{html.escape(source.publisher)}{code}: {html.escape(source.title)}{link}{vintage}; "
-                f"licence: {html.escape(source.licence_name)}.</li>"
-            )
-        notes = "".join(f"<li>{html.escape(n)}</li>" for n in self.notes)
-        notes_block = f'<p class="chart-notes-title">Notes</p><ul class="chart-notes">{notes}</ul>' if notes else ""
-        rows = len(self.data)
-        return (
-            f'<p class="chart-sources-title">Source{"s" if len(self.sources) > 1 else ""}</p>'
-            f'<ul class="chart-sources">{"".join(lines)}</ul>{notes_block}'
-            f'<p class="chart-download"><a download="{self.name}.csv" href="{self.csv_data_uri()}">'
-            f"Download the data behind this chart (CSV, {rows} rows)</a></p>"
-        )
+        return (reuse.sources_html(self.sources) + reuse.notes_html(self.notes)
+                + reuse.reuse_html(kind="chart", anchor=f"figure-{self.name}", name=self.name, title=self.title,
+                                   csv=self.csv_text(), rows=len(self.data), metadata=self.metadata(),
+                                   sources=self.sources))
 
     def _repr_html_(self) -> str:
         spec_json = json.dumps(self.spec, sort_keys=True, ensure_ascii=False).replace("</", "<\\/")
@@ -148,6 +138,41 @@ def _wrap_title(spec: dict) -> None:
     if isinstance(title.get("subtitle"), str) and len(title["subtitle"]) > TITLE_LINE_LENGTH + 20:
         title["subtitle"] = textwrap.wrap(title["subtitle"], TITLE_LINE_LENGTH + 20, break_on_hyphens=False)
     spec["title"] = title
+
+
+HIGHLIGHT_MARKS = {"line", "point", "circle", "trail"}
+HIGHLIGHT_PARAM = "highlighted_country"
+
+
+def _unit_specs(node) -> Iterable[dict]:
+    if isinstance(node, dict):
+        if "mark" in node:
+            yield node
+        for key in ("layer", "hconcat", "vconcat", "concat", "spec"):
+            children = node.get(key)
+            for child in children if isinstance(children, list) else [children] if children else []:
+                yield from _unit_specs(child)
+
+
+def _legend_highlight(spec: dict) -> None:
+    """Clicking a legend entry of a line or scatter chart highlights that series (a Vega-Lite
+    selection bound to the legend); the rest fade. Nothing changes until the reader clicks, so
+    the static SVG is the same chart."""
+    eligible = []
+    for unit in _unit_specs(spec):
+        mark = unit["mark"] if isinstance(unit["mark"], str) else unit["mark"].get("type")
+        colour = (unit.get("encoding") or {}).get("color") or {}
+        if mark in HIGHLIGHT_MARKS and colour.get("field") and colour.get("type") == "nominal" \
+                and colour.get("legend", {}) is not None and "opacity" not in unit["encoding"]:
+            eligible.append((unit, colour["field"]))
+    fields = {field for _, field in eligible}
+    if len(fields) != 1:  # no series to pick, or colours that mean different things
+        return
+    (field,) = fields
+    eligible[0][0].setdefault("params", []).append(
+        {"name": HIGHLIGHT_PARAM, "select": {"type": "point", "fields": [field]}, "bind": "legend"})
+    for unit, _ in eligible:
+        unit["encoding"]["opacity"] = {"condition": {"param": HIGHLIGHT_PARAM, "value": 1}, "value": 0.15}
 
 
 _SVG_DECLARATION = re.compile(r"^<\?xml[^>]*>\s*")
@@ -185,12 +210,27 @@ def figure(
         raise ValueError(f"Figure {name!r} must cite at least one registered dataset.")
     spec = chart.properties(description=description).to_dict()
     _wrap_title(spec)
+    _legend_highlight(spec)
     found = Figure(name=name, spec=spec, description=description, data=data.reset_index(drop=True),
                    sources=resolved, notes=list(notes))
     if not found.title:
         raise ValueError(f"Figure {name!r} needs a title that states its finding.")
     found.svg = render_svg(spec)
     return found
+
+
+def message_figure(name: str, title: str, message: str, sources: Iterable[str | Resource],
+                   notes: Iterable[str] = ()) -> Figure:
+    """A placeholder figure that says why there is nothing to draw (instead of an empty or failing chart):
+    the title states what is missing, the message and the description say why, the sources are cited and
+    the data download holds the message."""
+    frame = pd.DataFrame({"message": [message]})
+    lines = textwrap.wrap(message, 84) or [message]
+    drawn = pd.DataFrame({"text": ["\n".join(lines)]})
+    chart = alt.Chart(drawn).mark_text(fontSize=14, align="left", baseline="top", x=10, y=10, color="#333333",
+                                       lineBreak="\n", lineHeight=20).encode(text="text:N").properties(
+        title=title, width=WIDTH, height=20 + 20 * len(lines))
+    return figure(chart, name=name, description=f"No chart: {message}", data=frame, sources=sources, notes=notes)
 
 
 def _offline_renderer(spec: dict, **_) -> dict:

@@ -40,10 +40,11 @@ from pathlib import Path
 
 import yaml
 
-from .bookconfig import staged_config
+from .bookconfig import book_title, staged_config
 from .data import REPO_ROOT, Snapshot
 from .errors import ReportError
 from .params import ReportParams, load_params
+from .pdf import build_pdf, printer_missing
 
 PUBLISHED_VARIANT = "nordic"
 BOOK_FILES = ["_config.yml", "_toc.yml", "intro.md", "conclusions.md", "references.bib"]
@@ -120,6 +121,7 @@ class Variant:
     base_hash: str = ""
     executed: list[Path] = field(default_factory=list)
     strict: bool = True  # warnings are errors; a partial preview only reports them
+    pdf_missing: str | None = None  # why the report's PDF cannot be printed here (None: it is printed)
 
     @property
     def state_path(self) -> Path:
@@ -147,7 +149,8 @@ def stage_sources(variant: Variant, only: list[Path] | None = None, repo: Path =
             continue
         content = source.read_bytes()
         if name == "_config.yml":
-            content = staged_config(content.decode("utf-8"), variant.params).encode("utf-8")
+            content = staged_config(content.decode("utf-8"), variant.params,
+                                    pdf=variant.pdf_missing is None).encode("utf-8")
         if name == "_toc.yml" and only:
             content = filtered_toc(toc_text, only, repo).encode("utf-8")
         if source.suffix == ".md":
@@ -191,7 +194,7 @@ PLACEHOLDER = re.compile(r"\{\{\s*(\w+)\s*\}\}")
 
 def placeholder_values(params: ReportParams) -> dict[str, str]:
     """What ``{{ name }}`` stands for in the book's Markdown pages."""
-    from .bookconfig import book_title
+    from .reuse import citation_markdown
 
     return {
         "region_name": params.region_name,
@@ -203,6 +206,7 @@ def placeholder_values(params: ReportParams) -> dict[str, str]:
         "year_start": str(params.year_start),
         "year_end": str(params.year_end),
         "book_title": book_title(params),
+        "report_citation": citation_markdown(),
     }
 
 
@@ -244,6 +248,8 @@ def prepare(params_path: Path, snapshot: Snapshot, only=None, stage_root: Path |
     stage.mkdir(parents=True, exist_ok=True)
     variant = Variant(name=name, params_path=params_path, params=params, stage=stage,
                       target=output_dir(name, stage_root, repo), strict=not only)
+    # A preview of some chapters is no report to print.
+    variant.pdf_missing = printer_missing() if variant.strict else "a preview of some chapters is not printed"
     if variant.state_path.exists():
         variant.state = json.loads(variant.state_path.read_text())
     stage_sources(variant, only, repo)
@@ -426,10 +432,13 @@ def validate_notebook(path: str, rootdir: str) -> dict:
 
 
 def show_injected_parameters(path: Path) -> None:
-    """In the page, show the parameters this book was run with, not the notebook's defaults.
+    """Prepare an executed notebook for the page: readers see the text and the charts, not the code.
 
-    The injected cell gets a fixed id instead of papermill's random one, so that two executions
-    of the same notebook differ only in papermill's time stamps.
+    The code cells' input is removed from the page (the notebook itself keeps it: the page's
+    download menu offers it, and the note at the end of the chapter shows the parameters this book
+    ran with). The notebook's default parameters cell is dropped from the page altogether. The
+    injected cell gets a fixed id instead of papermill's random one, so that two executions of the
+    same notebook differ only in papermill's time stamps.
     """
     import nbformat
 
@@ -439,10 +448,11 @@ def show_injected_parameters(path: Path) -> None:
         tags = cell.metadata.setdefault("tags", [])
         if "injected-parameters" in tags and "id" in cell and "injected-parameters" not in ids:
             cell["id"] = "injected-parameters"
-        if "injected-parameters" in tags and "hide-input" not in tags:
-            tags.append("hide-input")
-        elif "parameters" in tags and "remove-cell" not in tags:
-            tags.append("remove-cell")
+        if "parameters" in tags and "injected-parameters" not in tags:
+            if "remove-cell" not in tags:
+                tags.append("remove-cell")
+        elif cell.cell_type == "code":
+            tags[:] = [t for t in tags if t != "hide-input"] + ([] if "remove-input" in tags else ["remove-input"])
     nbformat.write(notebook, path)
 
 
@@ -649,10 +659,31 @@ def build_html(variant: Variant) -> None:
         log(result.stderr[-8000:])
         raise BuildFailed(f"[{variant.name}] jupyter-book build failed. Nothing was published.")
     log(f"  [{variant.name}] HTML built in {time.perf_counter() - started:.1f} s")
+    write_redirect_page(built, variant.params)
+    if variant.pdf_missing is None:
+        started = time.perf_counter()
+        pdf = build_pdf(variant.stage, built, book_title(variant.params),
+                        yaml.safe_load((variant.stage / "_toc.yml").read_text(encoding="utf-8")))
+        log(f"  [{variant.name}] PDF printed in {time.perf_counter() - started:.1f} s "
+            f"({pdf.stat().st_size / 2**20:.1f} MiB)")
+    elif variant.strict:
+        log(f"  [{variant.name}] PDF: not printed ({variant.pdf_missing}); the pages do not offer it")
     publish(built, variant.target)
     variant.state["__html__"] = digest
     variant.save_state()
     log(f"  [{variant.name}] book: {variant.target}/index.html")
+
+
+def write_redirect_page(built: Path, params: ReportParams) -> None:
+    """Jupyter Book's index.html only redirects to the first page; make it a valid page that says so."""
+    import html as html_text
+
+    title = html_text.escape(book_title(params))
+    (built / "index.html").write_text(
+        f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>{title}</title>'
+        '<meta http-equiv="refresh" content="0; url=intro.html"><link rel="canonical" href="intro.html">'
+        f'<meta name="description" content="{title}: an open, reproducible report."></head>'
+        f'<body><p><a href="intro.html">{title}</a></p></body></html>\n', encoding="utf-8")
 
 
 def publish(built: Path, target: Path) -> None:

@@ -8,7 +8,6 @@ in the order of the frame, so it is deterministic.
 
 from __future__ import annotations
 
-import base64
 import html
 import re
 from collections.abc import Callable, Iterable
@@ -16,6 +15,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from . import reuse
 from .data import Resource, resource as registered_resource
 
 
@@ -55,10 +55,15 @@ class Table:
     def __repr__(self) -> str:  # the text/plain output nbval compares: no memory addresses
         return f"Table {self.name!r}: {self.title} ({len(self.frame)} rows)"
 
-    def csv_data_uri(self) -> str:
-        frame = self.frame if self.data is None else self.data
-        csv = frame.to_csv(index=False, lineterminator="\n")
-        return "data:text/csv;charset=utf-8;base64," + base64.b64encode(csv.encode("utf-8")).decode("ascii")
+    def csv_text(self) -> str:
+        return (self.frame if self.data is None else self.data).to_csv(index=False, lineterminator="\n")
+
+    def metadata(self) -> str:
+        shown = self.frame if self.data is None else self.data
+        return reuse.metadata_json(kind="table", name=self.name, title=self.title, description=self.title,
+                                   axes=[{"channel": "column", "title": c.header} for c in self.columns],
+                                   sources=self.sources, notes=self.notes,
+                                   columns=[str(c) for c in shown.columns], rows=len(shown))
 
     def _cell(self, row: pd.Series, column: Column) -> str:
         value = row[column.key]
@@ -88,15 +93,6 @@ class Table:
                             f'style="text-align:left;padding-top:0.8em">{html.escape(str(current))}</th></tr>')
             rows.append("<tr>" + "".join(self._cell(row, c) for c in self.columns) + "</tr>")
         body = "".join(rows)
-        sources = "".join(
-            f"<li>{html.escape(s.publisher or 'Publisher not stated')}"
-            f"{f' <code>{html.escape(s.dataset_code)}</code>' if s.dataset_code else ''}: {html.escape(s.title)}"
-            f"{f' (<a href={chr(34)}{html.escape(s.official_url)}{chr(34)}>dataset page</a>)' if s.official_url else ''}"
-            f"{f'; vintage: {html.escape(s.vintage)}' if s.vintage else ''}; licence: {html.escape(s.licence_name)}.</li>"
-            for s in self.sources
-        )
-        notes = "".join(f"<li>{html.escape(n)}</li>" for n in self.notes)
-        notes_block = f'<p class="chart-notes-title">Notes</p><ul class="chart-notes">{notes}</ul>' if notes else ""
         rows = len(self.frame if self.data is None else self.data)
         return (
             f'<figure class="report-table" id="table-{self.name}">'
@@ -107,10 +103,10 @@ class Table:
             f'<table class="report-table"'
             f'{" style=" + chr(34) + "font-size:0.85em" + chr(34) if self.compact else ""}>'
             f"<thead><tr>{header}</tr></thead><tbody>{body}</tbody></table></div>"
-            f'<figcaption><p class="chart-sources-title">Source{"s" if len(self.sources) > 1 else ""}</p>'
-            f'<ul class="chart-sources">{sources}</ul>{notes_block}'
-            f'<p class="chart-download"><a download="{self.name}.csv" href="{self.csv_data_uri()}">'
-            f"Download this table (CSV, {rows} rows)</a></p></figcaption></figure>"
+            f"<figcaption>{reuse.sources_html(self.sources)}{reuse.notes_html(self.notes)}"
+            + reuse.reuse_html(kind="table", anchor=f"table-{self.name}", name=self.name, title=self.title,
+                               csv=self.csv_text(), rows=rows, metadata=self.metadata(), sources=self.sources)
+            + "</figcaption></figure>"
         )
 
 

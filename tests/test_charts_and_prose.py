@@ -12,6 +12,7 @@ import pytest
 from ai_culture_report import charts, prose
 from ai_culture_report.data import Resource
 
+
 SOURCE = Resource(name="share", path="x.csv", sha256="0" * 64, title="Cultural employment",
                   publisher="Eurostat", dataset_code="cult_emp_sex", official_url="https://example.org/cult_emp_sex",
                   licence={"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0"}, vintage="July 2024")
@@ -107,3 +108,42 @@ def test_formatters():
     assert prose.number(12345.678, 0) == "12,346"
     assert [prose.ordinal(n) for n in (1, 2, 3, 4, 11, 12, 13, 21, 22)] == [
         "1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd"]
+
+
+LINES = pd.DataFrame({"year": [2020, 2021, 2020, 2021], "name": ["Denmark", "Denmark", "Sweden", "Sweden"],
+                      "value": [4.5, 4.6, 4.9, 5.0]})
+
+
+def test_line_chart_legend_highlights_a_country_and_renders_statically():
+    base = alt.Chart(LINES).encode(x=alt.X("year:O", title="Year"), y=alt.Y("value:Q", title="Share (%)"),
+                                   color=alt.Color("name:N", title="Country"))
+    chart = (base.mark_line() + base.mark_point()).properties(title="Sweden stays ahead of Denmark")
+    found = make(chart=chart, data=LINES)
+    layers = found.spec["layer"]
+    assert layers[0]["params"] == [{"name": charts.HIGHLIGHT_PARAM, "select": {"type": "point", "fields": ["name"]},
+                                    "bind": "legend"}]
+    assert all(layer["encoding"]["opacity"]["condition"]["param"] == charts.HIGHLIGHT_PARAM for layer in layers)
+    assert "params" not in layers[1]  # defined once, used by both layers
+    assert found.svg.count("<svg") == 1
+
+
+def test_bars_and_charts_without_a_legend_are_left_alone():
+    assert "params" not in make().spec  # a bar chart
+    no_legend = alt.Chart(LINES).mark_line().encode(x="year:O", y="value:Q",
+                                                    color=alt.Color("name:N", legend=None)).properties(title="Two lines")
+    spec = make(chart=no_legend, data=LINES).spec
+    assert "params" not in spec and "opacity" not in spec["encoding"]
+
+
+def test_outside_years_says_which_years_the_source_has():
+    assert prose.outside_years("series", [2011, 2015, 2022], 2000, 2005) == (
+        "The series covers 2011–2022, so none of its years falls within 2000–2005.")
+    assert prose.outside_years("survey", [2025], 2011, 2011) == (
+        "The survey covers 2025, so none of its years falls within 2011.")
+
+
+def test_message_figure_says_why_there_is_no_chart():
+    found = charts.message_figure("nothing-here", "No data for Kosovo", "The source has no value for Kosovo.", [SOURCE])
+    assert found.title == "No data for Kosovo" and found.svg.startswith("<svg")
+    assert found.description == "No chart: The source has no value for Kosovo."
+    assert found.data["message"].tolist() == ["The source has no value for Kosovo."]

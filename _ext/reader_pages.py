@@ -1,0 +1,163 @@
+"""Lighter, cleaner pages for readers: what each page loads, and what it says about itself.
+
+- The chart runtime (the vendored Vega bundle, about 0.9 MB) is loaded only by pages that
+  have a chart, and only after the page has loaded: the static SVG is already there, so the
+  reader sees the chart at once and the interactive one replaces it a moment later.
+- Thebe (live code cells) is switched off in ``_config.yml``, yet its extension still adds
+  its scripts, one of which declares a constant twice and logs an error on every page.
+  They are dropped.
+- Each page gets a meta description: the opening of its first paragraph.
+- The download menu of every page offers the whole report as a PDF, and a chapter's menu offers
+  its notebook twice: as executed for this book, and without outputs, ready to re-run. A short
+  note at the end of each chapter says how to re-run it.
+- The theme's search field loses its non-standard ``autocorrect`` attribute (``templates/``),
+  and the themes' template sources copied into ``_static/`` are removed from the output.
+- The theme's Font Awesome script (1.5 MB, for a dozen icons) is left out: the templates in
+  ``templates/`` replace the theme's asset macros, and ``report.css`` draws the icons.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from pathlib import Path
+
+CHART_BUNDLE = "vega-charts.js"
+PDF = "report.pdf"  # written next to the HTML by the build (ai_culture_report/pdf.py)
+DESCRIPTION_LENGTH = 155
+
+_PARAGRAPH = re.compile(r"<p\b[^>]*>(.*?)</p>", re.S)
+_TAG = re.compile(r"<[^>]+>")
+
+_LOADER = """
+window.addEventListener("load", function () {
+  setTimeout(function () {
+    var script = document.createElement("script");
+    script.src = %s;
+    document.head.appendChild(script);
+  }, 0);
+});
+"""
+
+
+def page_description(body: str) -> str | None:
+    """The first paragraph of real text, shortened at a word boundary."""
+    for match in _PARAGRAPH.finditer(body):
+        text = " ".join(html.unescape(_TAG.sub("", match.group(1))).split())
+        if len(text) >= 40:
+            if len(text) > DESCRIPTION_LENGTH:
+                text = text[:DESCRIPTION_LENGTH].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+            return text
+    return None
+
+
+def _script_name(script) -> str:
+    return str(getattr(script, "filename", script) or "")
+
+
+def _is_thebe(script) -> bool:
+    return "thebe" in _script_name(script) or "THEBE_JS_URL" in str(getattr(script, "attributes", {}).get("body", ""))
+
+
+def on_page_context(app, pagename, templatename, context, doctree) -> None:
+    from sphinx.builders.html._assets import _JavaScript
+
+    body = context.get("body", "")
+    scripts = [s for s in context.get("script_files", [])
+               if not _script_name(s).endswith(CHART_BUNDLE) and not _is_thebe(s)]
+    if 'class="report-chart"' in body:
+        url = context["pathto"](f"_static/{CHART_BUNDLE}", 1)
+        scripts.append(_JavaScript(None, body=_LOADER % json.dumps(url)))
+    context["script_files"] = scripts
+    description = page_description(body)
+    if description:
+        context["metatags"] = context.get("metatags", "") + \
+            f'\n    <meta name="description" content="{html.escape(description, quote=True)}" />'
+
+
+RERUN_NOTE = """
+<aside class="rerun-note" aria-label="How to re-run this chapter">
+<p><strong>Re-run this chapter.</strong> This page was computed with these parameters:</p>
+<pre>{parameters}</pre>
+<p> Download its notebook from the download menu at the top of the page
+(<em>notebook to re-run</em>: the code with the parameters this book used, without outputs), or take
+<code>{source}</code> from the report's repository. Install the report with <code>pip install -r requirements.txt
+jupyterlab</code>, open the notebook with <code>jupyter lab {source}</code>, change the countries, the comparison
+aggregate or the years in its parameters cell, and run all cells. The reproducibility appendix says how to build
+the whole book for other countries.</p>
+</aside>
+"""
+
+
+def rerunnable_notebook(executed: Path, target: Path) -> str:
+    """Write the executed notebook without outputs (what a researcher opens to re-run the chapter)
+    to ``target``; return the parameters it was executed with (papermill's injected cell)."""
+    import nbformat
+
+    notebook = nbformat.read(executed, as_version=4)
+    for cell in notebook.cells:
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+        tags = cell.metadata.get("tags", [])
+        if "remove-cell" in tags and "parameters" in tags:  # shown again: it is where a reader edits
+            tags.remove("remove-cell")
+    notebook.metadata.pop("papermill", None)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(notebook, target)
+    injected = [c.source for c in notebook.cells if "injected-parameters" in c.metadata.get("tags", [])]
+    parameters = [c.source for c in notebook.cells if "parameters" in c.metadata.get("tags", [])]
+    return (injected or parameters or [""])[0].strip()
+
+
+def add_downloads(app, pagename, templatename, context, doctree) -> None:
+    """Runs after the theme has built its download menu (priority 501)."""
+    pathto = context["pathto"]
+    for group in context.get("header_buttons", []):
+        if group.get("label") != "download-buttons":
+            continue
+        buttons = group["buttons"]
+        notebook = context.get("page_source_suffix") == ".ipynb"
+        for button in buttons:
+            if button.get("label") == "download-source-button" and notebook:
+                button["text"] = "notebook as executed (.ipynb)"
+            if button.get("label") == "download-pdf-button":
+                button["text"] = "print this page"
+        if notebook:
+            relative = Path(context["sourcename"]).with_suffix(".rerun.ipynb").as_posix()
+            parameters = rerunnable_notebook(Path(app.env.doc2path(pagename)), Path(app.outdir) / "_sources" / relative)
+            buttons.insert(1, {"type": "link", "url": f"{pathto('_sources', 1)}/{relative}",
+                               "text": "notebook to re-run (.ipynb)", "icon": "fas fa-file",
+                               "tooltip": "The chapter's notebook without outputs, with this book's parameters",
+                               "label": "download-rerun-notebook-button"})
+            context["body"] = context.get("body", "") + RERUN_NOTE.format(
+                source=html.escape(f"{pagename}.ipynb"), parameters=html.escape(parameters))
+        if app.config.html_context.get("report_pdf"):  # printed by this build
+            buttons.insert(0, {"type": "link", "url": pathto(PDF, 1), "text": "the whole report (.pdf)",
+                               "icon": "fas fa-file-pdf", "tooltip": "The whole report as one PDF",
+                               "label": "download-report-pdf-button"})
+        group["buttons"] = buttons
+
+
+# Jinja sources of the themes' macros, copied into _static/ although no page reads them.
+UNUSED_THEME_FILES = ("webpack-macros.html", "sbt-webpack-macros.html")
+
+
+def drop_unused_theme_files(app, exception) -> None:
+    if exception is None:
+        for name in UNUSED_THEME_FILES:
+            (Path(app.outdir) / "_static" / name).unlink(missing_ok=True)
+
+
+def use_report_templates(app, config) -> None:
+    # The themes include some templates by a path relative to their own folder
+    # ("../components/search-field.html"), so ours sit one level down, with components/ beside them.
+    config.templates_path.insert(0, str(Path(__file__).parent / "templates" / "theme"))
+
+
+def setup(app):
+    app.connect("config-inited", use_report_templates)
+    app.connect("html-page-context", on_page_context)
+    app.connect("html-page-context", add_downloads, priority=600)
+    app.connect("build-finished", drop_unused_theme_files)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

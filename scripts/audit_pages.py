@@ -31,9 +31,13 @@ CHROME_FLAGS = ("--headless --no-sandbox --disable-gpu --disable-background-netw
 DEFERRED = "vega-charts.js"  # loaded after the page has loaded (see _ext/reader_pages.py)
 
 
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:  # one line per audited page is enough
+        pass
+
+
 def serve(root: Path) -> tuple[socketserver.TCPServer, int]:
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(root))
-    handler.log_message = lambda *args: None
+    handler = functools.partial(QuietHandler, directory=str(root))
     server = socketserver.TCPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, server.server_address[1]

@@ -151,7 +151,7 @@ def latest_year(frame: pd.DataFrame, year_end: int | None = None) -> int | None:
 
 
 def countries_only(frame: pd.DataFrame) -> pd.DataFrame:
-    return frame[frame["geo"].map(is_country_code)]
+    return frame[frame["geo"].map(is_country_code).astype(bool)]
 
 
 # --- Breaks in series -------------------------------------------------------------------------------------------
@@ -401,4 +401,5 @@ def scoreboard(indicators: Sequence[Indicator], codes: Sequence[str], aggregate:
                "aggregate_value", "gap_to_aggregate", "index_to_aggregate", "doubtful"]
     board = pd.DataFrame(rows, columns=columns)
     board["rank"] = board["rank"].astype("Int64")
+    board["doubtful"] = board["doubtful"].astype(bool)  # a boolean mask even with no rows
     return board

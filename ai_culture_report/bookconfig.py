@@ -8,7 +8,8 @@ from .params import ReportParams
 
 
 def book_title(params: ReportParams) -> str:
-    return f"Can AI and culture become a {params.region_short} area of strength?"
+    article = "an" if params.region_short[:1].lower() in "aeiou" else "a"
+    return f"Can AI and culture become {article} {params.region_short} area of strength?"
 
 
 def staged_config(config_text: str, params: ReportParams, pdf: bool = False) -> str:

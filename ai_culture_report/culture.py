@@ -53,7 +53,7 @@ def latest_year(frame: pd.DataFrame, codes, year_end: int) -> int | None:
 
 def ranking(share: pd.DataFrame, params: ReportParams, year: int) -> pd.DataFrame:
     """Every European country with a value in ``year``, ranked (1 = largest share)."""
-    frame = share[(share["year"] == year) & share["geo"].map(is_country_code)].copy()
+    frame = share[(share["year"] == year) & share["geo"].map(is_country_code).astype(bool)].copy()
     frame["rank"] = measures.rank_among(frame["value"])
     frame["name"] = frame["geo"].map(country_name)
     frame["role"] = frame["geo"].map(lambda g: "selected" if g in params.countries else "other")
@@ -75,7 +75,11 @@ def growth_within_vintages(levels: pd.DataFrame, codes) -> pd.DataFrame:
             "change_percent": measures.percent_change(first["value"], last["value"]),
             "annual_growth_percent": measures.cagr(first["value"], last["value"], years),
         })
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=GROWTH_COLUMNS)
+
+
+GROWTH_COLUMNS = ["geo", "name", "segment", "start_year", "end_year", "start_thousands", "end_thousands",
+                  "change_percent", "annual_growth_percent"]
 
 
 def female_share(by_sex: pd.DataFrame, codes, year: int) -> pd.DataFrame:

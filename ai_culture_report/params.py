@@ -154,7 +154,8 @@ def validate(
     if year_start > year_end:
         raise ParameterError(f"Impossible year range: year_start {year_start} is after year_end {year_end}.")
     names = [country_name(c) for c in countries]
-    return ReportParams(
+    global _LAST_VALIDATED
+    _LAST_VALIDATED = ReportParams(
         region_name=region_name or join_names(names),
         region_short=region_short or (region_name or "selected"),
         countries=tuple(countries),
@@ -162,6 +163,15 @@ def validate(
         year_start=year_start,
         year_end=year_end,
     )
+    return _LAST_VALIDATED
+
+
+_LAST_VALIDATED: ReportParams | None = None
+
+
+def last_validated() -> ReportParams | None:
+    """The parameters a notebook validated last: the book it is computing (its charts cite that book)."""
+    return _LAST_VALIDATED
 
 
 def group_label(params: ReportParams) -> str:

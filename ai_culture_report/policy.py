@@ -187,10 +187,15 @@ def timeline_events(timeline: pd.DataFrame, params: ReportParams) -> tuple[pd.Da
             "date_note": str(record.date_precision or ""),
             "source_url": first_url(record.found_at),
         })
-    frame = pd.DataFrame(rows, columns=TIMELINE_COLUMNS)
+    frame = _typed_timeline(pd.DataFrame(rows, columns=TIMELINE_COLUMNS))
     national = {str(c) for c in timeline["country"] if is_country_code(str(c))}
     missing = [c for c in params.countries if c not in national]
     return sort_events(frame), missing
+
+
+def _typed_timeline(frame: pd.DataFrame) -> pd.DataFrame:
+    """Start and end as datetimes even when no event (or no dated event) concerns the selected countries."""
+    return frame.assign(start=pd.to_datetime(frame["start"]), end=pd.to_datetime(frame["end"]))
 
 
 def _short_title(title: str, limit: int = 48) -> str:

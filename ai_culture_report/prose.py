@@ -94,3 +94,19 @@ def publish_all(values: dict) -> None:
     """Glue every ``name: text`` pair with :func:`publish`."""
     for name, text in values.items():
         publish(name, text)
+
+
+def span(first, last) -> str:
+    """'2011–2022', or '2022' for a single year."""
+    first, last = int(first), int(last)
+    return str(first) if first == last else f"{first}–{last}"
+
+
+def outside_years(what: str, years, year_start: int, year_end: int) -> str:
+    """Why a source shows nothing for the selected years: 'The Eurostat series covers 2011–2022, so none of its
+    years falls within 2000–2005.' (``years`` are the years the source has; empty when it has none.)"""
+    years = [int(y) for y in years if not is_missing(y)]
+    chosen = span(year_start, year_end)
+    if not years:
+        return f"The {what} has no dated values, so none falls within {chosen}."
+    return f"The {what} covers {span(min(years), max(years))}, so none of its years falls within {chosen}."

@@ -143,7 +143,7 @@ def growth(publications: pd.DataFrame, codes, first: int, last: int) -> pd.DataF
 def per_capita_ranking(per_capita: pd.DataFrame, year: int, selected) -> pd.DataFrame:
     """Every country with works and population in ``year``, ranked by works per million (1 = most)."""
     frame = per_capita[(per_capita["year"] == year) & per_capita["per_million"].notna()].copy()
-    frame = frame[frame["geo"].map(is_country_code)]
+    frame = frame[frame["geo"].map(is_country_code).astype(bool)]
     frame["rank"] = measures.rank_among(frame["per_million"])
     frame["name"] = frame["geo"].map(geo_label)
     frame["role"] = frame["geo"].map(lambda g: "selected" if g in set(selected) else "other")
@@ -217,7 +217,7 @@ def genai_ranking(genai: pd.DataFrame, group_breakdown: str, year: int) -> pd.Da
     keep = (genai["indicator"].str.contains(GENAI_EDUCATION, regex=False) & (genai["unit"] == GENAI_UNIT)
             & (genai["breakdown"] == group_breakdown) & (genai["year"] == year) & genai["value"].notna())
     frame = genai.loc[keep, ["geo", "value"]].copy()
-    frame = frame[frame["geo"].map(is_country_code)]
+    frame = frame[frame["geo"].map(is_country_code).astype(bool)]
     frame["rank"] = measures.rank_among(frame["value"])
     return frame.sort_values(["rank", "geo"]).reset_index(drop=True)
 

@@ -18,7 +18,9 @@ from functools import lru_cache
 
 import yaml
 
+from .bookconfig import book_title
 from .data import REPO_ROOT, Resource
+from .params import last_validated
 
 CITATION_FILE = REPO_ROOT / "CITATION.cff"
 
@@ -63,9 +65,15 @@ def citation_markdown() -> str:
 
 
 def item_citation(kind: str, title: str, sources: Sequence[Resource]) -> str:
-    """How to cite one chart or table: the item, the report it is in, and the data it shows."""
+    """How to cite one chart or table: the item, the book it is in, and the data it shows.
+
+    A chart of a variant book (other countries) cites that book as a variant of the report."""
     data = "; ".join(s.publisher + (f" ({s.dataset_code})" if s.dataset_code else "") for s in sources)
-    return f"“{title}” ({kind}), in {report_citation()} Data: {data}."
+    where = report_citation()
+    book = last_validated()
+    if book is not None and book_title(book) not in where:
+        where = f"{book_title(book)} ({', '.join(book.countries)}), a variant book of: {where}"
+    return f"“{title}” ({kind}), in {where} Data: {data}."
 
 
 def data_uri(text: str, mediatype: str) -> str:

@@ -50,7 +50,7 @@ POPULATION = "worldbank_population_total_eu_eea_2010_2024"
 
 def _rows(frame: pd.DataFrame, key: str, aggregates) -> pd.DataFrame:
     """Countries (and the reference aggregates) of a tidy frame as synthesis rows."""
-    keep = frame["geo"].map(is_country_code) | frame["geo"].isin(aggregates)
+    keep = frame["geo"].map(is_country_code).astype(bool) | frame["geo"].isin(aggregates)
     out = frame.loc[keep, ["geo", "year", "value"]].copy()
     out["dimension"] = key
     return out
@@ -85,7 +85,7 @@ def research_rows(params: ReportParams) -> pd.DataFrame:
     rows = synthesis_indicators(params)
     rows["dimension"] = rows["dimension"].map({"AI research output": "ai_publications",
                                                "Research network position": "research_network"})
-    return rows.loc[rows["geo"].map(is_country_code), ["geo", "year", "value", "dimension"]]
+    return rows.loc[rows["geo"].map(is_country_code).astype(bool), ["geo", "year", "value", "dimension"]]
 
 
 def hub_rows(params: ReportParams) -> pd.DataFrame:
@@ -95,7 +95,7 @@ def hub_rows(params: ReportParams) -> pd.DataFrame:
     rows = synthesis_indicators(params)
     rows["dimension"] = rows["dimension"].map({"hubs_per_million_inhabitants": "hubs_per_million",
                                                "creative_sector_focus_share": "hubs_creative_focus"})
-    return rows.loc[rows["geo"].map(is_country_code), ["geo", "year", "value", "dimension"]]
+    return rows.loc[rows["geo"].map(is_country_code).astype(bool), ["geo", "year", "value", "dimension"]]
 
 
 def indicator_table(params: ReportParams) -> pd.DataFrame:
@@ -116,16 +116,15 @@ def reference_value(table: pd.DataFrame, dimension: str, year: int, params: Repo
             value = rows.loc[rows["geo"] == code, "value"]
             if len(value):
                 return float(value.iloc[0]), culture.label_geo(code)
-    countries = rows[rows["geo"].map(is_country_code)]["value"].dropna()
+    countries = rows[rows["geo"].map(is_country_code).astype(bool)]["value"].dropna()
     if countries.empty:
         return math.nan, "no reference"
     return float(countries.median()), f"median of {len(countries)} European countries"
 
 
 def latest_common_year(table: pd.DataFrame, dimension: str, params: ReportParams) -> int | None:
-    rows = table[(table["dimension"] == dimension) & (table["year"] <= params.year_end)]
-    rows = rows[rows["year"] >= params.year_start] if (rows["year"] >= params.year_start).any() else rows
-    if rows.empty:
+    rows = table[(table["dimension"] == dimension) & table["year"].between(params.year_start, params.year_end)]
+    if rows.empty:  # the report's years exclude the source: no index rather than one from other years
         return None
     selected = rows[rows["geo"].isin(params.countries)]
     source = selected if not selected.empty else rows
@@ -148,7 +147,10 @@ def indices(table: pd.DataFrame, params: ReportParams, reference: str = "aggrega
             rows.append({"geo": geo, "dimension": dimension.key, "label": dimension.label, "year": year,
                          "value": value, "unit": dimension.unit, "reference": ref, "reference_label": ref_label,
                          "index": measures.specialisation_index(value, ref)})
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=INDEX_COLUMNS)
+
+
+INDEX_COLUMNS = ["geo", "dimension", "label", "year", "value", "unit", "reference", "reference_label", "index"]
 
 
 def scoreboard(index_table: pd.DataFrame, params: ReportParams) -> pd.DataFrame:
@@ -188,6 +190,7 @@ def sensitivity(table: pd.DataFrame, params: ReportParams, x: str = "culture_emp
                 y: str = "ai_enterprises") -> pd.DataFrame:
     """Quadrant of each selected country for every pair of years and both kinds of reference."""
     rows = []
+    table = table[table["dimension"].isin([x, y])]  # only the two indices are compared: skip the others
     x_years = [yr for yr in years_available(table, x) if params.year_start <= yr <= params.year_end]
     y_years = [yr for yr in years_available(table, y) if params.year_start <= yr <= params.year_end]
     for reference in ("aggregate", "median"):
@@ -199,4 +202,4 @@ def sensitivity(table: pd.DataFrame, params: ReportParams, x: str = "culture_emp
                 for geo in params.countries:
                     rows.append({"geo": geo, "reference": reference, "culture_year": x_year, "ai_year": y_year,
                                  "quadrant": quads["quadrant"].get(geo, "no data")})
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=["geo", "reference", "culture_year", "ai_year", "quadrant"])

@@ -242,3 +242,13 @@ def test_group_label_and_fixed_country_colours_follow_the_parameters():
     assert list(colours) == ["EE", "LV", "LT"] and len(set(colours.values())) == 3
     anonymous = validate(["PT", "PL"], "EA", 2011, 2025)
     assert chapter.group_label(anonymous) == "selected countries"
+
+
+def test_empty_inputs_keep_their_columns():
+    # With no row (a year range before the surveys), filters must still return frames with their columns.
+    empty = pd.DataFrame({"geo": pd.Series(dtype=object), "year": pd.Series(dtype=int),
+                          "value": pd.Series(dtype=float)})
+    assert list(ai.countries_only(empty).columns) == ["geo", "year", "value"]
+    board = ai.scoreboard([], ["DK"], "EU27_2020")
+    assert board.empty and board["doubtful"].dtype == bool
+    assert list(board[~board["doubtful"]].columns) == list(board.columns)

@@ -67,6 +67,13 @@ def test_growth_is_measured_within_each_release():
     assert growth.loc["2011–2018", "annual_growth_percent"] == pytest.approx((1.21 ** (1 / 7) - 1) * 100)
 
 
+def test_growth_of_a_country_the_source_lacks_is_an_empty_table_with_its_columns():
+    levels = tidy([("DK", 2011, 100.0, None, OLD), ("DK", 2018, 121.0, None, OLD)],
+                  indicator="cultural_employment_persons", unit="THS_PER")
+    growth = culture.growth_within_vintages(levels, ["XK"])
+    assert growth.empty and {"segment", "change_percent", "name"} <= set(growth.columns)
+
+
 def test_female_share_from_thousands_of_women_and_men():
     rows = [("DK", 2018, 60.0, None, OLD), ("SE", 2018, 90.0, None, OLD)]
     women = tidy(rows, indicator="cultural_employment_persons_female", unit="THS_PER")

@@ -82,6 +82,8 @@ def test_timeline_keeps_selected_countries_and_their_regional_groups():
 def test_timeline_for_countries_outside_every_group_is_empty_and_says_so():
     events, missing = policy.timeline_events(timeline_fixture(), validate(["PT", "PL"]))
     assert events.empty and missing == ["PT", "PL"]
+    # Empty, but with dates as dates: the chart formats them without a .dt error.
+    assert pd.api.types.is_datetime64_any_dtype(events["start"]) and pd.api.types.is_datetime64_any_dtype(events["end"])
 
 
 def test_first_national_dates_take_the_earliest_dated_event_per_country():

@@ -71,3 +71,14 @@ def test_axes_are_found_in_layered_and_concatenated_specs():
                         {"encoding": {"color": {"field": "geo", "legend": {"title": "Country"}}}}]}
     assert reuse.axes_of(spec) == [{"channel": "x", "title": "Year"}, {"channel": "y", "title": "Share (%)"},
                                    {"channel": "color", "title": "Country"}]
+
+
+def test_a_variant_book_cites_itself_as_a_variant_of_the_report():
+    from ai_culture_report import params
+
+    params.validate(["LI", "CH"], region_name="Liechtenstein and Switzerland", region_short="Alpine")
+    text = reuse.item_citation("chart", "A finding", [SOURCE])
+    assert "Can AI and culture become an Alpine area of strength? (LI, CH), a variant book of: " in text
+    assert reuse.report_citation() in text
+    params.validate(["DK", "FI", "IS", "NO", "SE"], region_name="the Nordic countries", region_short="Nordic")
+    assert "variant" not in reuse.item_citation("chart", "A finding", [SOURCE])

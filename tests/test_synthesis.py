@@ -90,3 +90,13 @@ def test_nordic_number_style_and_local_names():
     assert comma("1,234.5") == "1\u202f234,5"
     assert local_country_name("IS", "is") == "Ísland"
     assert local_country_name("FI", "fi") == "Suomi"
+
+
+def test_a_year_range_without_the_source_gives_no_index_and_no_quadrant():
+    early = validate(["DK", "IS"], "EU27_2020", 2000, 2005, "two countries", "Test")
+    assert synthesis.latest_common_year(TABLE, "culture_employment", early) is None
+    index = synthesis.indices(TABLE, early)
+    assert index.empty and "dimension" in index.columns
+    board = synthesis.scoreboard(index, early)
+    assert board["value"].isna().all() and len(board) == 2 * len(synthesis.DIMENSIONS)
+    assert synthesis.sensitivity(TABLE, early).empty

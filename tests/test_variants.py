@@ -7,6 +7,7 @@ import re
 import pytest
 from bs4 import BeautifulSoup
 
+from ai_culture_report.bookconfig import book_title
 from ai_culture_report.params import load_params
 
 from conftest import REPO, real_snapshot_available, run_build
@@ -68,3 +69,33 @@ def test_sweep_on_a_dask_cluster_builds_every_variant(tmp_path):
     for name, country in (("first", "Estonia"), ("second", "Czechia")):
         page = tmp_path / "out" / "variants" / name / "html" / "chapters" / "cultural_employment.html"
         assert country in page_text(page)
+
+
+# The shipped variant with the least data: neither country is in Eurostat's AI surveys or the policy timeline,
+# Switzerland has no hub in the EU catalogue and Liechtenstein no cultural-employment series.
+SPARSE = REPO / "params" / "alpine.yml"
+SPARSE_SAYS = {
+    "policy_funding": "No policy events for Liechtenstein and Switzerland are in the timeline",
+    "ai_enterprises": "Liechtenstein and Switzerland are not in Eurostat's enterprise AI data",
+    "cultural_employment": "No cultural-employment data for Liechtenstein",
+    "innovation_hubs": "The catalogue lists no hub in Switzerland",
+    "ai_people_skills": "Liechtenstein is not in Eurostat's data on generative AI",
+    "synthesis": "Liechtenstein and Switzerland are absent from the Eurostat AI data",
+}
+
+
+def test_sparse_variant_book_builds_and_says_what_is_missing(tmp_path):
+    params = load_params(SPARSE)
+    assert set(params.countries) == {"LI", "CH"}
+    result = run_build("--params", str(SPARSE), "--stage-root", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-2000:]
+    html = tmp_path / "out" / "variants" / SPARSE.stem / "html"
+    pages = {page.stem: page_text(page) for page in sorted((html / "chapters").glob("*.html"))}
+    assert set(SPARSE_SAYS) <= set(pages)
+    for chapter, sentence in SPARSE_SAYS.items():
+        said = " ".join(pages[chapter].split()).replace("\u2019", "'")  # Sphinx curls apostrophes
+        assert sentence in said, f"{chapter} does not say: {sentence}"
+    for chapter, text in pages.items():
+        assert "Liechtenstein" in text, chapter
+        assert not re.search(r"\b(nan|NaN|NaT)\b|<NA>", text), f"{chapter} shows a raw missing value"
+    assert book_title(params) in (html / "intro.html").read_text()

@@ -17,6 +17,7 @@ import pandas as pd
 from .. import ai_adoption as ai
 from .. import data, measures, prose
 from ..charts import AGGREGATE_COLOUR, CONTEXT_GREY, PALETTE, figure
+from ..charts import message_figure as message_chart
 from ..params import ReportParams, join_names, group_label
 
 # Registry names of the datasets.
@@ -166,12 +167,12 @@ def possessive(name: str) -> str:
     return f"{name}'" if name.endswith("s") else f"{name}'s"
 
 
-def message_chart(name: str, title: str, message: str, sources: list[str], notes: list[str]):
-    """A figure that says why there is nothing to draw (instead of an empty or failing chart)."""
-    frame = pd.DataFrame({"message": [message]})
-    chart = alt.Chart(frame).mark_text(fontSize=14, align="left", x=10, y=20, color="#333333").encode(
-        text="message:N").properties(title=title, width=620, height=60)
-    return figure(chart, name=name, description=f"No chart: {message}", data=frame, sources=sources, notes=notes)
+def no_values_chart(params: ReportParams, name: str, what: str, year: int, sources: list[str]):
+    """The placeholder when neither a selected country nor the aggregate has a value in ``what`` in ``year``."""
+    return message_chart(name, f"No values in {what} for {params.names_of(params.countries)} or the "
+                               f"{agg_short(params)} ({year})",
+                         f"The snapshot has no value in {what} in {year} for {params.names_of(params.countries)} or "
+                         f"the {params.aggregate_name}. Nothing is drawn.", sources, [])
 
 
 def wrap_expression(width: int = 28) -> str:
@@ -1105,6 +1106,8 @@ def sector_technology_chart(params: ReportParams, inputs: EnterpriseInputs):
                              "Nothing to draw.", sources, [])
     frame = series_with_roles(params, tech[tech["year"] == year])
     frame = frame[frame["role"].isin(["selected", "aggregate"])]
+    if frame.empty:
+        return no_values_chart(params, "ai-sector-technologies", "the sector's technology breakdown", year, sources)
     present, missing = present_and_missing(params, frame)
     only_creative = [c for c in present if set(frame[frame.geo == c]["indicator"]) == {ai.CREATIVE_TECHNOLOGY}]
     sel = frame[frame["role"] == "selected"]
@@ -1264,7 +1267,9 @@ def scoreboard_chart(params: ReportParams, indicators: list[ai.Indicator], *, na
     facts = _summary_sentences(params, board, area)
     above, total = int(facts[f"{area}_above_count"]), int(facts[f"{area}_comparison_count"])
     title = (f"On {area}, the {group_label(params)} are above the {agg_short(params)} in {above} of {total} "
-             "comparisons with data")
+             "comparisons with data" if total else
+             f"On {area}, no comparison of {params.names_of(params.countries)} with the {agg_short(params)} is "
+             "possible: the snapshot has no value for them")
     board["column"] = [agg_short(params) if g == params.comparison_aggregate else n
                        for g, n in zip(board["geo"], board["name"])]
     columns_order = list(dict.fromkeys(board["column"]))
@@ -1578,6 +1583,8 @@ def reasons_chart(params: ReportParams, inputs: PeopleInputs):
                              f"The snapshot has these data for {inputs.genai_source_years} only, outside "
                              f"{params.year_start}–{params.year_end}.", sources, [])
     frame = frame[(frame["year"] == year) & frame["geo"].isin([*params.countries, params.comparison_aggregate])].copy()
+    if frame.empty:
+        return no_values_chart(params, "genai-reasons", "the reasons for not using generative AI", year, sources)
     frame["name"] = frame["geo"].map(ai.geo_name)
     frame["role"] = frame["geo"].map(lambda g: "selected" if g in params.countries else "aggregate")
     frame["flag"] = frame["flag"].astype(object).where(frame["flag"].notna(), "")

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from .. import data, hubs, measures, prose, tables
-from ..charts import CONTEXT_GREY, PALETTE, Figure, figure
+from ..charts import CONTEXT_GREY, PALETTE, Figure, figure, message_figure
 from ..params import ReportParams, country_name, join_names, group_label
 
 HUB_SOURCES = ["edih_catalogue_hubs"]
@@ -183,6 +183,25 @@ def _missing_note(ch: HubChapter) -> list[str]:
     return [f"The catalogue lists no hub in {ch.params.names_of(ch.missing)}."]
 
 
+def _no_hubs_chart(ch: HubChapter, name: str, sources: list[str]) -> Figure:
+    """The placeholder for a chart of the selected countries' hubs when the catalogue lists none."""
+    names = ch.params.names_of(ch.params.countries)
+    return message_figure(name, f"The catalogue lists no digital innovation hub in {names}",
+                          f"The EU catalogue of digital innovation hubs lists no hub in {names}, so there is nothing "
+                          "to draw here.", sources)
+
+
+def _no_population_text(ch: HubChapter) -> str:
+    return (prose.outside_years("World Bank population table", ch.population["year"], ch.params.year_start,
+                                ch.params.year_end).removesuffix(".")
+            + ", so no rate per inhabitant can be given.")
+
+
+def _no_population_chart(ch: HubChapter, name: str) -> Figure:
+    return message_figure(name, f"No population figure up to {ch.params.year_end}: no hubs per inhabitant",
+                          _no_population_text(ch), [*HUB_SOURCES, POPULATION])
+
+
 # =========================================================================== 1. counts
 
 def europe_codes(ch: HubChapter) -> list[str]:
@@ -205,7 +224,7 @@ def count_facts(ch: HubChapter) -> dict[str, str]:
         "type_counts": join_names([f"{int(type_counts.get('EDIH', 0))} EDIHs",
                                    f"{int(type_counts.get('Seal of Excellence', 0))} hubs with a Seal of Excellence",
                                    f"{int(type_counts.get('DIH', 0))} DIHs"]),
-        "population_year": str(year),
+        "population_year": str(year) if year is not None else "no year of the selected range",
         "n_europe": str(len(europe_codes(ch))),
         "europe_per_million": prose.number(europe.loc["total", "per_million"], 2) if "total" in europe.index
         else "not available",
@@ -233,6 +252,8 @@ def count_facts(ch: HubChapter) -> dict[str, str]:
                if above else f"None of {p.region_name} is above that European figure")
             + f"; {with_pop.iloc[0]['name']} ranks {prose.ordinal(ranked.loc[with_pop.index[0], 'rank'])} "
             f"of {len(ranked)}.")
+    elif year is None:
+        facts["per_million_sentence"] = _no_population_text(ch)
     else:
         facts["per_million_sentence"] = (f"The population table covers none of {p.region_name}, so no rate "
                                          "per inhabitant can be given.")
@@ -257,6 +278,8 @@ def _type_phrase(kind: str, n: int) -> str:
 
 def per_million_chart(ch: HubChapter):
     p = ch.params
+    if ch.population_year is None:
+        return _no_population_chart(ch, "hubs-per-million")
     totals = ch.per_country[(ch.per_country["hub_type"] == "total") & ch.per_country["population"].notna()].copy()
     totals["role"] = np.where(totals["geo"].isin(p.countries), "selected", "other")
     totals = totals.sort_values(["per_million", "name"], ascending=[False, True]).reset_index(drop=True)
@@ -318,6 +341,8 @@ def per_million_chart(ch: HubChapter):
 
 def type_chart(ch: HubChapter):
     p = ch.params
+    if ch.population_year is None:
+        return _no_population_chart(ch, "hubs-by-type")
     rows = ch.per_country[ch.per_country["geo"].isin(ch.present) & (ch.per_country["hub_type"] != "total")].copy()
     rows["group"] = rows["name"]
     europe = hubs.pooled_per_million(ch.per_country, europe_codes(ch))
@@ -334,6 +359,8 @@ def type_chart(ch: HubChapter):
         europe_edih = europe.loc[europe["hub_type"] == "EDIH", "per_million"]
         title = (f"{lead['group']} has the most EU co-funded hubs (EDIHs) per inhabitant among the "
                  f"{group_label(p)}: {lead['per_million']:.2f} per million, Europe {europe_edih.iloc[0]:.2f}")
+    elif not ch.present:
+        title = f"The catalogue lists no hub in {p.names_of(p.countries)}: hubs per million inhabitants by type in Europe"
     else:
         title = "Hubs per million inhabitants by type"
     chart = alt.Chart(frame).mark_bar().encode(
@@ -349,7 +376,8 @@ def type_chart(ch: HubChapter):
     description = ("Stacked bar chart of hubs per million inhabitants by type (EDIH, Seal of Excellence, DIH) for "
                    f"{p.names_of(ch.present)} and Europe as a whole. " + "; ".join(
                        f"{g}: " + ", ".join(f"{r.hub_type} {r.hubs}" for r in grp.sort_values('type_order').itertuples())
-                       + f" (total {totals[g]:.2f} per million)" for g, grp in frame.groupby("group", sort=False)) + ".")
+                       + f" (total {prose.number(totals[g], 2, missing='not available')} per million)"
+                       for g, grp in frame.groupby("group", sort=False)) + ".")
     notes = _missing_note(ch)
     no_pop = [c for c in ch.present if c not in europe_codes(ch)]
     if no_pop:
@@ -529,6 +557,8 @@ def text_facts(ch: HubChapter) -> dict[str, str]:
 
 def terms_chart(ch: HubChapter):
     p = ch.params
+    if not ch.selected_ids:
+        return _no_hubs_chart(ch, "hubs-distinguishing-terms", TEXT_SOURCES)
     terms = _term_table(ch)
     if terms.empty:
         frame = pd.DataFrame({"term": ["(no distinguishing term)"], "score": [0.0], "documents_in": [0],
@@ -591,7 +621,7 @@ def mentions_table(ch: HubChapter) -> SourcedTable:
 def community_table(ch: HubChapter) -> SourcedTable:
     profiles = community_profiles(ch)
     n = len(profiles)
-    title = (f"{n} communities of similar hubs in {ch.params.region_name}" if n else
+    title = (f"{_plural(n, 'community', 'communities')} of similar hubs in {ch.params.region_name}" if n else
              f"No community: no hub in {ch.params.region_name}")
     return sourced_table(profiles, name="hubs-communities", title=title, sources=TEXT_SOURCES + ["edih_catalogue_tags_long"],
                          notes=["Most typical tags: listed by at least half of the community's tagged members and "
@@ -717,6 +747,8 @@ def pairs_table(ch: HubChapter) -> SourcedTable:
 def matrix_chart(ch: HubChapter):
     """The bipartite hub × capability network drawn as a matrix: one row per hub, one column per capability."""
     p = ch.params
+    if not ch.selected_ids:
+        return _no_hubs_chart(ch, "hubs-capability-matrix", TAG_SOURCES)
     rows = []
     for hub in ch.selected_ids:
         for key, (facet, _, _) in hubs.CAPABILITIES.items():
@@ -731,7 +763,8 @@ def matrix_chart(ch: HubChapter):
     order = list(frame.sort_values(["country", "hub"])["hub"].drop_duplicates()) if len(frame) else []
     n_ai = int((ch.levels.reindex(ch.selected_ids)["ai"] >= hubs.STRONG_LEVEL).sum())
     n_creative = int(((ch.levels.reindex(ch.selected_ids)["cce"] > 0) | (ch.levels.reindex(ch.selected_ids)["av"] > 0)).sum())
-    title = (f"{n_ai} hubs in the {group_label(p)} offer AI at level 4–5; {n_creative} name a creative focus")
+    title = (f"{_plural(n_ai, 'hub')} in the {group_label(p)} {'offers' if n_ai == 1 else 'offer'} AI at level 4–5; "
+             f"{n_creative} {'names' if n_creative == 1 else 'name'} a creative focus")
     capability_order = list(CHART_NAMES.values())
     base = alt.Chart(frame).encode(
         y=alt.Y("hub:N", sort=order, title=None),
@@ -769,11 +802,11 @@ def network_chart(ch: HubChapter):
     graph = ch.similarity_graph
     positions = hubs.layout(graph, seed=LAYOUT_SEED)
     if positions.empty:
-        frame = pd.DataFrame({"x": [0.0], "y": [0.0], "text": ["No hub to draw"]})
-        chart = alt.Chart(frame).mark_text().encode(x="x:Q", y="y:Q", text="text:N").properties(
-            title=f"No hub in the {group_label(p)} to draw")
-        return figure(chart, name="hubs-network", description="No hub in the selected countries to draw.",
-                      data=frame, sources=TEXT_SOURCES, notes=_missing_note(ch))
+        if not ch.selected_ids:
+            return _no_hubs_chart(ch, "hubs-network", TEXT_SOURCES + ["edih_catalogue_tags_long"])
+        return message_figure("hubs-network", f"No network of similar hubs can be drawn for {p.names_of(p.countries)}",
+                              "None of the hubs has tags or an English description to compare.",
+                              TEXT_SOURCES + ["edih_catalogue_tags_long"], _missing_note(ch))
     positions["label"] = positions["node"].map(ch.labels)
     span_x = positions["x"].max() - positions["x"].min() or 1.0
     span_y = positions["y"].max() - positions["y"].min() or 1.0
@@ -829,9 +862,9 @@ def network_chart(ch: HubChapter):
             x="label_x:Q", y="label_y:Q", text="label:N"))
     n_pairs = len(shown)
     who = f"{p.region_short} hubs" if p.region_short != "selected" else "Hubs in the selected countries"
-    title = (f"{who} form {len(communities)} communities of similar hubs; "
+    title = (f"{who} form {_plural(len(communities), 'community', 'communities')} of similar hubs; "
              f"{n_pairs} cross-border pairs could link AI and culture" if n_pairs else
-             f"{who} form {len(communities)} communities of similar hubs")
+             f"{who} form {_plural(len(communities), 'community', 'communities')} of similar hubs")
     chart = alt.layer(similar, paired, ring, nodes, *label_layers).properties(
         title=alt.Title(title, subtitle="Each hub is linked to its most similar hubs (grey); dashed orange lines are the "
                                         "best-ranked AI × culture pairs; black rings mark hubs with a creative focus"),
@@ -861,11 +894,7 @@ def city_chart(ch: HubChapter):
     p = ch.params
     selected = ch.hubs[ch.hubs["geo"].isin(p.countries)].copy()
     if selected.empty:
-        frame = pd.DataFrame({"city": ["(none)"], "country": [""], "hubs": [0]})
-        chart = alt.Chart(frame).mark_bar().encode(y="city:N", x="hubs:Q").properties(
-            title=f"The catalogue lists no hub in the {group_label(p)}")
-        return figure(chart, name="hubs-by-city", description="No hub in the selected countries.", data=frame,
-                      sources=HUB_SOURCES, notes=_missing_note(ch))
+        return _no_hubs_chart(ch, "hubs-by-city", HUB_SOURCES)
     selected["country_name"] = selected["geo"].map(country_name)
     counts = selected.groupby(["city", "geo", "country_name"]).size().rename("hubs").reset_index()
     counts = counts.sort_values(["hubs", "city", "geo"], ascending=[False, True, True]).reset_index(drop=True)
@@ -873,11 +902,13 @@ def city_chart(ch: HubChapter):
     top = counts[counts["hubs"] == counts["hubs"].max()]
     n_cities = len(counts)
     if counts["hubs"].max() > 1:
-        title = (f"{len(ch.selected_ids)} hubs in {n_cities} cities: {join_names(list(top['city']))} "
+        title = (f"{_plural(len(ch.selected_ids), 'hub')} in {_plural(n_cities, 'city', 'cities')}: "
+                 f"{join_names(list(top['city']))} "
                  + (f"host the most ({int(top['hubs'].iloc[0])} each)" if len(top) > 1 else
                     f"hosts the most ({int(top['hubs'].iloc[0])})"))
     else:
-        title = f"{len(ch.selected_ids)} hubs in {n_cities} cities: no city hosts more than one"
+        title = (f"{_plural(len(ch.selected_ids), 'hub')} in {_plural(n_cities, 'city', 'cities')}"
+                 + (": no city hosts more than one" if n_cities > 1 else ""))
     names, colours = _country_colours(ch.present)
     chart = alt.Chart(counts).mark_bar().encode(
         y=alt.Y("place:N", sort=list(counts["place"]), title=None),

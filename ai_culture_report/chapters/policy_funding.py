@@ -6,7 +6,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 from .. import culture, policy, prose, tables
-from ..charts import PALETTE, figure
+from ..charts import PALETTE, figure, message_figure
 from ..params import ReportParams, join_names
 
 EKIP_PROJECT_ID = 101112111
@@ -49,7 +49,9 @@ def timeline(params: ReportParams, timeline_frame: pd.DataFrame, context: pd.Dat
     """Everything the timeline section needs: events, missing countries, context rows."""
     events, missing = policy.timeline_events(timeline_frame, params)
     extra = policy.context_timeline_rows(context)
-    combined = policy.sort_events(pd.concat([events, extra], ignore_index=True)) if len(extra) else events
+    frames = [frame for frame in (events, extra) if len(frame)]
+    combined = policy.sort_events(pd.concat(frames, ignore_index=True)) if len(frames) > 1 else (
+        frames[0] if frames else events)
     return {"events": events, "missing": missing, "context": extra, "combined": combined}
 
 
@@ -65,10 +67,13 @@ def timeline_facts(params: ReportParams, parts: dict) -> dict[str, str]:
             f"the first came in {int(first['year'].min())}, the last in {int(first['year'].max())}."
             if len(first) > 1 else f"The timeline file dates the first national AI strategy or plan of {listed}.")
     else:
-        facts["national_sentence"] = "The timeline file dates no national AI strategy of the selected countries."
+        facts["national_sentence"] = ("" if set(missing) == set(params.countries) else  # the next sentence says it
+                                      f"No dated national AI strategy or plan of {params.names_of(params.countries)} "
+                                      "is in the timeline file.")
     facts["missing_sentence"] = (
-        f"The file has no entry for {params.names_of(missing)}: it was compiled for the Nordic countries, "
-        "so their strategies are missing from the file, not necessarily missing in reality."
+        f"No policy events for {params.names_of(missing)} are in the timeline file: it was compiled for the Nordic "
+        f"countries, so {'its' if len(missing) == 1 else 'their'} strategies are missing from the file, not "
+        "necessarily missing in reality."
         if missing else f"Every one of the selected countries has at least one entry.")
     regional = events[events["kind"] == "Nordic or Nordic–Baltic declaration"]
     if len(regional):
@@ -78,7 +83,8 @@ def timeline_facts(params: ReportParams, parts: dict) -> dict[str, str]:
                                       f"concern{'s' if len(regional) == 1 else ''} the selected countries: "
                                       f"{join_names(items)}.")
     else:
-        facts["regional_sentence"] = "None of the regional declarations in the file concerns the selected countries."
+        facts["regional_sentence"] = (f"None of the regional declarations in the file concerns "
+                                      f"{params.names_of(params.countries)}.")
     undated = events[events["precision"] == policy.UNDATED]
     if len(undated):
         items = [f"{w}’s “{e}” ({t})" for w, e, t in zip(undated["who"], undated["event"],
@@ -87,8 +93,10 @@ def timeline_facts(params: ReportParams, parts: dict) -> dict[str, str]:
         facts["undated_sentence"] = (f"{_count(len(undated), True)} event{'s have' if plural else ' has'} no verified date "
                                      f"and {'are' if len(undated) > 1 else 'is'} listed at the foot of the chart "
                                      f"without a place on the time axis: {join_names(items)}.")
-    else:
+    elif len(events):
         facts["undated_sentence"] = "Every event of the selected countries in the file has a date."
+    else:
+        facts["undated_sentence"] = ""
     calls = context[context["who"] == "EU"]
     if len(first) and len(calls):
         first_year, call_year = int(first["year"].min()), int(calls["start"].min().year)
@@ -99,7 +107,8 @@ def timeline_facts(params: ReportParams, parts: dict) -> dict[str, str]:
             + (f", {gap} years later: for most of that time, AI policy and culture policy ran on separate tracks."
                if gap > 1 else "."))
     elif len(calls):
-        facts["sequence_sentence"] = (f"The file has no dated national strategy for the selected countries; the first "
+        facts["sequence_sentence"] = (f"The file has no dated national strategy for {params.names_of(params.countries)}; "
+                                      f"the first "
                                       f"EU call aimed at AI in the cultural and creative sectors opened in "
                                       f"{int(calls['start'].min().year)}.")
     else:
@@ -199,7 +208,7 @@ def timeline_chart(params: ReportParams, parts: dict):
     notes = ["A date known only to the year is drawn as a pale bar across that year, a date known to the month "
              "as a bar across the month; neither is placed on the first day."]
     if parts["missing"]:
-        notes.append(f"No entry in the timeline file for {params.names_of(parts['missing'])}.")
+        notes.append(f"No policy events for {params.names_of(parts['missing'])} are in the timeline file.")
     if len(undated):
         notes.append("Undated (date not verified): " + "; ".join(undated["row"]) + ".")
     notes.append("EU calls and the ekip project are verified facts from the snapshot's FACTS.md (sections 2 and 6), "
@@ -279,9 +288,12 @@ def text_figures_table(params: ReportParams, result: dict):
         tables.Column("quoted", "As quoted"),
         tables.Column("source_url", "Source", format=lambda u: _host(u), link="source_url"),
     ]
-    return tables.table(shown, name="cci-figures-quoted-in-texts",
-                        title=f"Context only: culture figures quoted in texts for {params.region_name} "
-                              f"(rounded, not comparable)",
+    title = (f"Context only: culture figures quoted in texts for {params.region_name} (rounded, not comparable)"
+             if (table["role"] == "selected").any() else
+             f"No culture figure quoted in texts for {params.names_of(params.countries)} in "
+             f"{prose.span(params.year_start, params.year_end)}"
+             + (f"; the EU-level figures are shown for context" if len(table) else ""))
+    return tables.table(shown, name="cci-figures-quoted-in-texts", title=title,
                         columns=columns, sources=list(TEXT_FIGURE_DATASETS), notes=notes, data=table,
                         group_by="theme", compact=True)
 
@@ -406,11 +418,12 @@ def call_year_chart(params: ReportParams, projects: pd.DataFrame):
     shares = policy.ai_share_by_call_year(projects, params.year_start, params.year_end)
     counts = policy.funding_counts(projects[projects["call_year"].between(params.year_start, params.year_end)])
     if by_year.empty:
-        chart = alt.Chart(pd.DataFrame({"x": [0]})).mark_text(text="No Horizon Europe call in the selected years").properties(
-            title=f"No Horizon Europe culture projects from calls in {params.year_start}–{params.year_end}")
-        return figure(chart, name="he-culture-ai-by-call-year", description="No Horizon Europe projects from calls "
-                      f"in {params.year_start}–{params.year_end} are in the classification file.",
-                      data=by_year, sources=["cordis_he_project_classification"])
+        return message_figure(
+            "he-culture-ai-by-call-year",
+            f"No Horizon Europe culture projects from calls in {prose.span(params.year_start, params.year_end)}",
+            prose.outside_years("Horizon Europe classification file", projects["call_year"].dropna(),
+                                params.year_start, params.year_end) + " Nothing is drawn.",
+            ["cordis_he_project_classification"])
     only = "Only " if counts["share_ai_culture"] < counts["share_ai_outside"] else ""
     title = (f"{only}{counts['n_both']} of {counts['n_culture']} culture-cluster projects "
              f"({prose.percent(counts['share_ai_culture'])}) are classified as AI, against "
@@ -457,11 +470,13 @@ def overlap_chart(params: ReportParams, projects: pd.DataFrame, ekip: dict | Non
     extra = [ekip["topic"]] if ekip else []
     topics = policy.overlap_topics(frame, extra_topics=extra)
     if topics.empty:
-        chart = alt.Chart(pd.DataFrame({"x": [0]})).mark_text(text="No overlap").properties(
-            title=f"No Horizon Europe project is both culture and AI in {params.year_start}–{params.year_end}")
-        return figure(chart, name="he-culture-ai-topics", description="No project in the classification file is in "
-                      "both the culture cluster and AI in the selected years.", data=topics,
-                      sources=["cordis_he_project_classification"])
+        reason = (prose.outside_years("Horizon Europe classification file", projects["call_year"].dropna(),
+                                      params.year_start, params.year_end) if frame.empty else
+                  "No project in the classification file is in both the culture cluster and AI in these years.")
+        return message_figure(
+            "he-culture-ai-topics",
+            f"No Horizon Europe project is both culture and AI in {prose.span(params.year_start, params.year_end)}",
+            f"{reason} Nothing is drawn.", ["cordis_he_project_classification"])
     order_of = {seg: i for i, seg in enumerate(policy.SEGMENTS)}
     topics = topics.assign(_seg=topics["segment"].map(lambda x: order_of.get(x, len(order_of))),
                            _ekip=[bool(ekip) and t == ekip["topic"] for t in topics["topic"]])

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from .. import collaboration, data, measures, prose, research
-from ..charts import CONTEXT_GREY, PALETTE, figure
+from ..charts import CONTEXT_GREY, PALETTE, figure, message_figure
 from ..params import ReportParams, country_name, join_names, group_label
 from .innovation_hubs import sourced_table
 
@@ -116,6 +116,22 @@ def load(params: ReportParams) -> CollaborationChapter:
 
 def _missing_note(ch: CollaborationChapter) -> list[str]:
     return [f"No Horizon 2020 participation of {ch.params.names_of(ch.missing)} in the file."] if ch.missing else []
+
+
+def _too_few_chart(ch: CollaborationChapter, name: str, title: str, what: str, in_years: bool = False):
+    """The placeholder for a chart that needs two or more selected countries with participations in the file."""
+    p = ch.params
+    if len(ch.present) < 2:
+        has = (f"only {p.names_of(ch.present)} {'has' if len(ch.present) == 1 else 'have'} participations in the file"
+               if ch.present else f"none of {p.names_of(p.countries)} has a participation in the file")
+        reason = f"{what} needs two or more selected countries with Horizon 2020 participations; {has}."
+    elif in_years:
+        reason = prose.outside_years("Horizon 2020 file (projects by start year)", ch.start_year.dropna(),
+                                     p.year_start, p.year_end)
+    else:
+        reason = f"The file has no project shared by two or more of {p.names_of(ch.present)}."
+    return message_figure(name, title, reason[:1].upper() + reason[1:] + " Nothing is drawn.",
+                          [PARTICIPATIONS, PROJECTS], _missing_note(ch))
 
 
 def _coverage_note(ch: CollaborationChapter) -> list[str]:
@@ -342,6 +358,12 @@ def _order(ch: CollaborationChapter) -> tuple[list[str], list[str]]:
 def coparticipation_chart(ch: CollaborationChapter):
     p = ch.params
     rows, columns = _order(ch)
+    if not rows:
+        return message_figure("h2020-co-participation",
+                              f"No Horizon 2020 participation of {p.names_of(p.countries)} in the file",
+                              f"The Horizon 2020 file has no participation of {p.names_of(p.countries)}, so their "
+                              "partners cannot be counted. Nothing is drawn.", [PARTICIPATIONS, PROJECTS],
+                              _coverage_note(ch))
     m = ch.matrix
     records = []
     for r in rows:
@@ -417,10 +439,14 @@ def affinity_chart(ch: CollaborationChapter):
     frame = pd.DataFrame(records, columns=["row", "row_name", "column", "column_name", "observed", "expected",
                                            "affinity"])
     names = [country_name(c) for c in rows]
+    if frame.empty:
+        return _too_few_chart(ch, "h2020-affinity", "No affinity index: it compares pairs of selected countries",
+                              "The affinity index")
     if len(frame):
         best = frame.sort_values(["affinity", "row_name", "column_name"], ascending=[False, True, True]).iloc[0]
         title = (f"{best['row_name']} and {best['column_name']} share the most projects relative to their overall "
-                 f"collaboration: affinity index {best['affinity']:.2f}")
+                 f"collaboration: affinity index {best['affinity']:.2f}" if best["observed"] > 0 else
+                 f"{join_names(names)} share no Horizon 2020 project in the file: affinity index 0")
         lo, hi = float(frame["affinity"].min()), float(frame["affinity"].max())
         spread = max(abs(1 - lo), abs(hi - 1), 0.1)
     else:
@@ -459,6 +485,10 @@ def trend_chart(ch: CollaborationChapter):
     p = ch.params
     trend = _trend(ch)
     solid = trend[trend["complete"] & trend["enough_projects"]]
+    if trend.empty or len(ch.present) < 2:
+        return _too_few_chart(ch, "h2020-regional-trend",
+                              f"No trend of projects shared by two or more {group_label(p)}",
+                              "The trend of shared projects", in_years=True)
     if len(solid) and len(ch.present) >= 2:
         first, last = solid.iloc[0], solid.iloc[-1]
         title = (f"{last['share']:.0f}% of {_projects_of(p)} starting in {int(last['year'])} had partners "
@@ -534,7 +564,11 @@ def helix_chart(ch: CollaborationChapter):
         "companies, PUB public bodies; OTH (other) is the closest category to civil society in CORDIS."]
     description = ("Stacked bar chart of the organisation types of the selected countries' participations, in all "
                    "their projects and in projects with partners from two or more of them. " + "; ".join(
-                       f"{r.group}: {r.type_name} {r.share:.1f}%" for r in mix.itertuples()) + ".")
+                       f"{r.group}: {r.type_name} {prose.percent(r.share)}" for r in mix.itertuples()
+                       if not prose.is_missing(r.share)) + ".")
+    if not cross.notna().any():
+        notes.append(f"No project in the file has partners from two or more of {p.names_of(p.countries)}, so only "
+                     "the bar for all their projects is drawn.")
     return figure(chart, name="h2020-quadruple-helix", description=description,
                   data=mix.drop(columns=["order", "type_label"]).round(2), sources=[PARTICIPATIONS], notes=notes)
 

@@ -20,7 +20,7 @@ import pandas as pd
 from IPython.display import HTML
 
 from .. import culture, data, measures, networks, prose, research, tables
-from ..charts import AGGREGATE_COLOUR, CONTEXT_GREY, PALETTE, figure
+from ..charts import AGGREGATE_COLOUR, CONTEXT_GREY, PALETTE, figure, message_figure
 from ..params import ReportParams, join_names, group_label
 
 # Registry names of the datasets.
@@ -153,11 +153,19 @@ def output_data() -> OutputData:
     )
 
 
-def publication_period(params: ReportParams, frames: OutputData) -> tuple[int, int]:
-    period = research.years_in_window(frames.publications, params.year_start, params.year_end)
-    if period is None:
-        raise ValueError(f"The OpenAlex file has no year between {params.year_start} and {params.year_end}.")
-    return period
+def publication_period(params: ReportParams, frames: OutputData) -> tuple[int, int] | None:
+    """The first and last year of the OpenAlex file within the report's years (None when the years exclude it)."""
+    return research.years_in_window(frames.publications, params.year_start, params.year_end)
+
+
+def _no_publication_years(params: ReportParams, frames: OutputData) -> str:
+    return prose.outside_years("OpenAlex file of AI works", frames.publications["year"], params.year_start,
+                               params.year_end)
+
+
+def _no_publications_chart(params: ReportParams, frames: OutputData, name: str):
+    return message_figure(name, f"No AI publication counts in {prose.span(params.year_start, params.year_end)}",
+                          f"{_no_publication_years(params, frames)} Nothing is drawn.", [PUBLICATIONS])
 
 
 def _european(frames: OutputData) -> pd.DataFrame:
@@ -165,12 +173,33 @@ def _european(frames: OutputData) -> pd.DataFrame:
 
 
 def output_facts(params: ReportParams, frames: OutputData) -> dict[str, str]:
-    first, last = publication_period(params, frames)
-    pubs, per_capita = frames.publications, frames.per_capita
+    pubs = frames.publications
     facts = {"region_name": params.region_name, "aggregate_name": params.aggregate_name,
-             "pub_first_year": str(first), "pub_last_year": str(last),
              "pub_file_first_year": str(int(pubs["year"].min())), "pub_file_last_year": str(int(pubs["year"].max())),
              "pub_vintage": data.resource(PUBLICATIONS).vintage or "date not recorded"}
+    period = publication_period(params, frames)
+    if period is None:
+        facts.update(_no_publication_facts(params, frames))
+    else:
+        facts.update(_publication_facts(params, frames, *period))
+    facts.update(_rd_facts(params, frames))
+    facts.update(genai_facts(params, frames))
+    return facts
+
+
+def _no_publication_facts(params: ReportParams, frames: OutputData) -> dict[str, str]:
+    """The publication facts when the report's years exclude the OpenAlex file: each says so."""
+    outside = _no_publication_years(params, frames)
+    return {"pub_first_year": str(params.year_start), "pub_last_year": str(params.year_end),
+            "publications_sentence": outside, "n_european": "0", "region_share": "not available",
+            "share_sentence": "", "denominator_sentence": "", "rank_n": "0", "rank_sentence": "",
+            "growth_sentence": "",
+            "meaning_output": f"The OpenAlex counts cannot place {params.names_of(params.countries)} in these years."}
+
+
+def _publication_facts(params: ReportParams, frames: OutputData, first: int, last: int) -> dict[str, str]:
+    pubs, per_capita = frames.publications, frames.per_capita
+    facts = {"pub_first_year": str(first), "pub_last_year": str(last)}
     latest = per_capita[(per_capita["year"] == last) & per_capita["geo"].isin(params.countries)]
     latest = latest.sort_values(["value", "geo"], ascending=[False, True])
     present = list(latest["geo"])
@@ -240,7 +269,12 @@ def output_facts(params: ReportParams, frames: OutputData) -> dict[str, str]:
         f"against {prose.signed_percent(europe_growth)} a year for the sum of the European countries."
         if len(growth) else "No growth rate can be computed for the selected countries."
     )
+    facts.update(_output_meaning(params, ranking, growth, europe_growth, first, last))
+    return facts
 
+
+def _rd_facts(params: ReportParams, frames: OutputData) -> dict[str, str]:
+    facts = {}
     # R&D expenditure.
     rd_codes = [c for c in params.countries if c in set(frames.rd["geo"])]
     rd_window = research.rd_series(frames.rd, params.countries, params.comparison_aggregate,
@@ -277,16 +311,13 @@ def output_facts(params: ReportParams, frames: OutputData) -> dict[str, str]:
         f"Eurostat's dataset rd_e_gerdtot is not in it, and the rounded quotes from press relays it holds cover "
         f"other countries."
     ) + (_missing_sentence(params, quoted, "quoted figure", "The snapshot") if quoted else "")
-
-    # Generative AI for formal education.
-    facts.update(genai_facts(params, frames))
-    facts.update(_output_meaning(params, frames, ranking, growth, europe_growth, first, last))
+    facts.update(_rd_genai_meaning(params, frames))
     return facts
 
 
-def _output_meaning(params: ReportParams, frames: OutputData, ranking: pd.DataFrame, growth: pd.DataFrame,
+def _output_meaning(params: ReportParams, ranking: pd.DataFrame, growth: pd.DataFrame,
                     europe_growth: float, first: int, last: int) -> dict[str, str]:
-    """Short data-driven sentences for the chapter's conclusion."""
+    """A short data-driven sentence on research output for the chapter's conclusion."""
     third = math.ceil(len(ranking) / 3) if len(ranking) else 0
     picks = ranking[ranking["role"] == "selected"]
     in_top = int((picks["rank"] <= third).sum())
@@ -298,6 +329,12 @@ def _output_meaning(params: ReportParams, frames: OutputData, ranking: pd.DataFr
             f"and {count_phrase(faster, len(growth))} grew faster than the European sum from {first} to {last}."
             if len(picks) else f"None of the {group_label(params)} can be ranked for AI works per inhabitant."),
     }
+    return facts
+
+
+def _rd_genai_meaning(params: ReportParams, frames: OutputData) -> dict[str, str]:
+    """Short data-driven sentences on R&D and generative AI for the chapter's conclusion."""
+    facts = {}
     rd_window = research.rd_series(frames.rd, params.countries, params.comparison_aggregate,
                                    params.year_start, params.year_end)
     rd_year = research.latest_common_year(rd_window, params.countries)
@@ -310,7 +347,7 @@ def _output_meaning(params: ReportParams, frames: OutputData, ranking: pd.DataFr
                                f"{agg_short(params)} in {rd_year}, the last year with comparable data.")
     else:
         facts["meaning_rd"] = "The R&D series has no value for the selected countries in the report's years."
-    table = research.genai_for_education(frames.genai, params.countries, params.comparison_aggregate)
+    table = _genai_table(params, frames)
     young_label = research.AGE_GROUPS["ind_type=Individuals, 16 to 24 years old"]
     young = table[table["group"] == young_label].set_index("geo")["value"]
     reference = young.get(params.comparison_aggregate, math.nan)
@@ -323,12 +360,27 @@ def _output_meaning(params: ReportParams, frames: OutputData, ranking: pd.DataFr
     return facts
 
 
+def _genai_table(params: ReportParams, frames: OutputData) -> pd.DataFrame:
+    """Generative AI for formal education, within the report's years."""
+    genai = frames.genai[frames.genai["year"].between(params.year_start, params.year_end)]
+    return research.genai_for_education(genai, params.countries, params.comparison_aggregate)
+
+
+def _no_genai_text(params: ReportParams, frames: OutputData) -> str:
+    if not frames.genai["year"].between(params.year_start, params.year_end).any():
+        return prose.outside_years("Eurostat survey of generative AI use", frames.genai["year"], params.year_start,
+                                   params.year_end)
+    return (f"Eurostat's survey has no figure on the use of generative AI for formal education for "
+            f"{params.names_of(params.countries)} or the {params.aggregate_name}.")
+
+
 def genai_facts(params: ReportParams, frames: OutputData) -> dict[str, str]:
-    table = research.genai_for_education(frames.genai, params.countries, params.comparison_aggregate)
+    table = _genai_table(params, frames)
     facts = {}
     if table.empty:
-        facts["genai_year"] = "not available"
-        facts["genai_sentence"] = f"Eurostat publishes no figure for {params.names_of(params.countries)}."
+        facts["genai_year"] = "no year of the report's range" if not frames.genai["year"].between(
+            params.year_start, params.year_end).any() else "not available"
+        facts["genai_sentence"] = _no_genai_text(params, frames)
         facts["genai_rank_sentence"] = facts["genai_anomaly_sentence"] = ""
         return facts
     year = int(table["year"].max())
@@ -371,6 +423,8 @@ def genai_facts(params: ReportParams, frames: OutputData) -> dict[str, str]:
 # --- Notebook 1 charts ---------------------------------------------------------------------------------------
 
 def per_million_chart(params: ReportParams, frames: OutputData):
+    if publication_period(params, frames) is None:
+        return _no_publications_chart(params, frames, "ai-publications-per-million")
     first, last = publication_period(params, frames)
     frame = frames.per_capita[frames.per_capita["year"].between(first, last)
                               & frames.per_capita["geo"].isin(research.EUROPE)
@@ -416,6 +470,8 @@ def per_million_chart(params: ReportParams, frames: OutputData):
 
 
 def ranking_chart(params: ReportParams, frames: OutputData):
+    if publication_period(params, frames) is None:
+        return _no_publications_chart(params, frames, "ai-publications-ranking")
     _, last = publication_period(params, frames)
     ranked = research.per_capita_ranking(frames.per_capita, last, params.countries)
     ranked = ranked[ranked["geo"].isin(research.EUROPE)].reset_index(drop=True)
@@ -476,6 +532,8 @@ def _europe_growth(publications: pd.DataFrame, first: int, last: int) -> dict:
 
 
 def growth_chart(params: ReportParams, frames: OutputData):
+    if publication_period(params, frames) is None:
+        return _no_publications_chart(params, frames, "ai-publications-growth")
     first, last = publication_period(params, frames)
     growth = research.growth(frames.publications, params.countries, first, last)
     present = growth.dropna(subset=["annual_growth_percent"])
@@ -501,7 +559,8 @@ def growth_chart(params: ReportParams, frames: OutputData):
                  alt.Tooltip("annual_growth_percent:Q", title="Annual growth (%)", format="+.1f")],
     ).properties(title=title, width=540)
     description = (f"Bar chart of the compound annual growth of AI works from {first} to {last}: "
-                   + "; ".join(f"{n} {g:+.1f}% a year ({a:,.0f} to {b:,.0f} works)" for n, g, a, b in
+                   + "; ".join(f"{n} {prose.signed_percent(g, missing='no growth rate')} a year "
+                               f"({a:,.0f} to {b:,.0f} works)" for n, g, a, b in
                                zip(table["name"], table["annual_growth_percent"], table["works_first_year"],
                                    table["works_last_year"])) + ".")
     notes = [WHOLE_COUNT_NOTE, "The black bar is the sum of the European countries' whole counts."]
@@ -515,6 +574,14 @@ def growth_chart(params: ReportParams, frames: OutputData):
 def rd_chart(params: ReportParams, frames: OutputData):
     series = research.rd_series(frames.rd, params.countries, params.comparison_aggregate,
                                 params.year_start, params.year_end)
+    if series.empty:
+        in_years = frames.rd[frames.rd["year"].between(params.year_start, params.year_end)]
+        reason = (prose.outside_years("R&D expenditure series", frames.rd["year"], params.year_start, params.year_end)
+                  if in_years.empty else
+                  f"The R&D series has no value for {params.names_of(params.countries)} or the "
+                  f"{params.aggregate_name} in {prose.span(params.year_start, params.year_end)}.")
+        return message_figure("rd-expenditure", f"No R&D expenditure figures in "
+                              f"{prose.span(params.year_start, params.year_end)}", f"{reason} Nothing is drawn.", [RD])
     codes = [c for c in params.countries if c in set(series["geo"])]
     names = [research.geo_label(c) for c in codes]
     aggregate_name = research.geo_label(params.comparison_aggregate)
@@ -528,6 +595,9 @@ def rd_chart(params: ReportParams, frames: OutputData):
         title = (f"{count_phrase(above, len(latest), True)} {group_label(params)} spent a larger share of GDP on "
                  f"R&D than the "
                  f"{agg_short(params)} in {year}; {top['name']} the most, {top['value']:.2f}%")
+    elif not codes:
+        title = (f"No R&D figures for {params.names_of(params.countries)}: R&D expenditure as a share of GDP in the "
+                 f"{aggregate_name}")
     else:
         title = "R&D expenditure as a share of GDP"
     domain = [*names, aggregate_name]
@@ -544,7 +614,8 @@ def rd_chart(params: ReportParams, frames: OutputData):
     description = (f"Line chart of R&D expenditure as a percentage of GDP from {int(series['year'].min())} to "
                    f"{int(series['year'].max())} for {join_names(names)} and the {aggregate_name} (dashed). "
                    + (f"In {year}: " + "; ".join(f"{n} {v:.2f}%" for n, v in zip(latest["name"], latest["value"]))
-                      + f"; {aggregate_name} {reference:.2f}%." if len(latest) else ""))
+                      + f"; {aggregate_name} {prose.percent(reference, 2, missing='no value')}." if len(latest)
+                      else ""))
     notes = ["UNESCO Institute for Statistics data as published by Our World in Data (an older vintage); the series "
              "ends in 2020 and is not Eurostat's rd_e_gerdtot."]
     notes += _missing_note(params, series["geo"], "R&D expenditure figures")
@@ -556,7 +627,8 @@ def gerd_quote_table(params: ReportParams, frames: OutputData) -> pd.DataFrame:
     """Quoted figures for the years after the R&D series ends (selected countries and the aggregate)."""
     aggregates = culture.aggregate_codes(params.comparison_aggregate)
     quotes = research.headline_quotes(frames.gerd_quotes, params.countries, aggregates)
-    quotes = quotes[quotes["year"] > int(frames.rd["year"].max())].reset_index(drop=True)
+    quotes = quotes[(quotes["year"] > int(frames.rd["year"].max()))
+                    & quotes["year"].between(params.year_start, params.year_end)].reset_index(drop=True)
     if not set(quotes["geo"]) & set(params.countries):
         return quotes.iloc[0:0]
     return quotes
@@ -587,9 +659,10 @@ def gerd_quotes_html(params: ReportParams, frames: OutputData):
 
 
 def genai_chart(params: ReportParams, frames: OutputData):
-    table = research.genai_for_education(frames.genai, params.countries, params.comparison_aggregate)
+    table = _genai_table(params, frames)
     if table.empty:
-        raise ValueError(f"No generative-AI figures for {params.names_of(params.countries)} or the aggregate.")
+        return message_figure("genai-formal-education", "No figures on generative AI in formal education",
+                              f"{_no_genai_text(params, frames)} Nothing is drawn.", [GENAI])
     year = int(table["year"].max())
     young_label = research.AGE_GROUPS["ind_type=Individuals, 16 to 24 years old"]
     all_label = research.AGE_GROUPS["ind_type=All individuals"]
@@ -599,8 +672,10 @@ def genai_chart(params: ReportParams, frames: OutputData):
     reference = young.get(params.comparison_aggregate, math.nan)
     if len(selected_young):
         top = selected_young.iloc[0]
+        reference_text = (f"{agg_short(params)}: {reference:.0f}%" if not prose.is_missing(reference) else
+                          f"no value for the {agg_short(params)}")
         title = (f"In {top['name']}, {top['value']:.0f}% of 16–24-year-olds used generative AI for formal "
-                 f"education in {year} ({agg_short(params)}: {reference:.0f}%)")
+                 f"education in {year} ({reference_text})")
     else:
         title = f"Use of generative AI for formal education, {year}"
     order = [*selected_young["name"], research.geo_label(params.comparison_aggregate)]
@@ -911,9 +986,27 @@ def _type_encoding(title: str = "Type of organisation"):
                      legend=alt.Legend(orient="bottom", columns=3))
 
 
+def _no_participation_chart(params: ReportParams, frames: NetworkData, name: str, title: str, in_years: bool = False):
+    """A placeholder for a chart of the selected countries' Horizon 2020 participations: none in the file (or, with
+    ``in_years``, none starting in the report's years)."""
+    mine = frames.participations[frames.participations["country"].isin(params.countries)]
+    if mine.empty:
+        reason = f"The Horizon 2020 file has no participation of {params.names_of(params.countries)}."
+    elif in_years:
+        reason = prose.outside_years("Horizon 2020 file (projects of the selected countries by start year)",
+                                     mine["start_year"].dropna(), params.year_start, params.year_end)
+    else:
+        reason = f"The Horizon 2020 file has nothing of this kind for {params.names_of(params.countries)}."
+    return message_figure(name, title, f"{reason} Nothing is drawn.", [PARTICIPATIONS],
+                          [n for n in [_outside_scope_note(params)] if n])
+
+
 def type_chart(params: ReportParams, frames: NetworkData):
     frame = frames.participations
     by_type = research.by_organisation_type(frame, params.countries)
+    if by_type.empty:
+        return _no_participation_chart(params, frames, "h2020-by-organisation-type",
+                                       f"No Horizon 2020 participation of {params.names_of(params.countries)}")
     everyone = research.by_organisation_type(frame.assign(country="ALL"), ["ALL"])
     everyone["name"] = "All participants in these projects"
     table = pd.concat([by_type, everyone], ignore_index=True)
@@ -923,7 +1016,15 @@ def type_chart(params: ReportParams, frames: NetworkData):
     ], ignore_index=True)[["geo", "name", "measure", "type", "type_name", "count", "share"]]
     long["type_order"] = long["type"].map({k: i for i, k in enumerate(research.ORGANISATION_TYPES)})
     hes = by_type[by_type["type"] == research.UNIVERSITY_TYPE].sort_values(["ec_share", "geo"], ascending=[False, True])
-    if len(hes):
+    funded = hes.dropna(subset=["ec_share"])
+    if len(hes) and funded.empty:
+        title = (f"Higher education has {prose.percent(hes['participation_share'].max(), 0)} of the Horizon 2020 "
+                 f"participations of {params.names_of(list(hes['geo']))}; no EU contribution is recorded"
+                 if len(hes) == 1 else
+                 f"Higher education's share of the {group_label(params)}' Horizon 2020 participations; no EU "
+                 "contribution is recorded")
+    elif len(hes):
+        hes = funded
         title = (f"Higher education takes {hes['ec_share'].min():.0f}–{hes['ec_share'].max():.0f}% of the "
                  f"{group_label(params)}' Horizon 2020 funding"
                  if len(hes) > 1 else
@@ -945,8 +1046,9 @@ def type_chart(params: ReportParams, frames: NetworkData):
     ).properties(title=alt.Title(title, subtitle="Horizon 2020 projects with a partner from " + _scope_names("or")))
     description = (f"Two panels of stacked bars showing, for each selected country, the share of its Horizon 2020 "
                    f"participations and of its EU contribution taken by each type of organisation. "
-                   + "; ".join(f"{r.name}: higher education {r.participation_share:.1f}% of participations and "
-                               f"{r.ec_share:.1f}% of funding" for r in table[table["type"] == "HES"].itertuples())
+                   + "; ".join(f"{r.name}: higher education {prose.percent(r.participation_share)} of participations "
+                               f"and {prose.percent(r.ec_share, missing='no recorded share')} of funding"
+                               for r in table[table["type"] == "HES"].itertuples())
                    + ".")
     notes = [NO_TOPIC_NOTE, f"Snapshot: {frames.vintage}.",
              "'All participants in these projects' covers every country's participants in the same projects."]
@@ -973,6 +1075,10 @@ def coordinator_chart(params: ReportParams, frames: NetworkData):
     coord = research.coordinator_shares(frames.participations, params.countries)
     coord = coord[coord["coordinations"] > 0]
     coord = coord.sort_values(["share_of_coordinations", "geo"], ascending=[False, True]).reset_index(drop=True)
+    if coord.empty:
+        return _no_participation_chart(params, frames, "h2020-coordinators",
+                                       f"No Horizon 2020 project in the file is coordinated from "
+                                       f"{params.names_of(params.countries)}")
     long = pd.concat([
         coord.assign(measure="Share of the country's coordinations", share=coord["share_of_coordinations"]),
         coord.assign(measure="Share of the country's participations", share=coord["share_of_participations"]),
@@ -1018,6 +1124,10 @@ def coordinator_chart(params: ReportParams, frames: NetworkData):
 
 def trend_chart(params: ReportParams, frames: NetworkData):
     trend = _trend(params, frames)
+    if trend.empty:
+        return _no_participation_chart(params, frames, "h2020-universities-trend",
+                                       f"No Horizon 2020 participation of {params.names_of(params.countries)} to "
+                                       f"follow over {prose.span(params.year_start, params.year_end)}", in_years=True)
     codes = [c for c in params.countries if c in set(trend["geo"])]
     names = [research.geo_label(c) for c in codes]
     facts = _trend_facts(params, frames, trend)
@@ -1111,13 +1221,20 @@ def top_organisations(params: ReportParams, centrality: pd.DataFrame, n: int = T
                      type_name=top["activity_type"].map(research.ORGANISATION_TYPES),
                      betweenness_percent=top["betweenness"] * 100)
     clash = top.duplicated(["country", "short_label"], keep=False)
-    top.loc[clash, "short_label"] = top.loc[clash, "short_label"] + " (PIC " + top.loc[clash, "node"].astype(str) + ")"
+    if clash.any():
+        top.loc[clash, "short_label"] = top.loc[clash, "short_label"] + " (PIC " + top.loc[clash, "node"].astype(str) + ")"
     return top[["country", "country_name", "rank_in_group", "node", "organisation_name", "activity_type", "type_name",
                 "label", "short_label", "participations", "degree", "betweenness", "betweenness_percent"]]
 
 
 def top_organisations_chart(params: ReportParams, frames: NetworkData, centrality: pd.DataFrame):
     top = top_organisations(params, centrality)
+    if top.empty:
+        return message_figure("network-top-organisations",
+                              f"No organisation of {params.names_of(params.countries)} is in the Horizon 2020 network",
+                              f"The Horizon 2020 file has no participation of {params.names_of(params.countries)}, so "
+                              "no organisation can be ranked by its partners. Nothing is drawn.", [PARTICIPATIONS],
+                              [n for n in [_outside_scope_note(params)] if n])
     universities = int((top["activity_type"] == research.UNIVERSITY_TYPE).sum())
     title = (f"Universities are {universities} of the {len(top)} best-connected organisations of the "
              f"{group_label(params)}" if len(top) else "The best-connected organisations of the selected countries")

@@ -10,7 +10,7 @@ import altair as alt
 import pandas as pd
 
 from .. import prose, synthesis
-from ..charts import CONTEXT_GREY, PALETTE, figure
+from ..charts import CONTEXT_GREY, PALETTE, figure, message_figure
 from ..params import ReportParams, country_name, join_names, local_country_name, group_label
 
 QUADRANT_X = "culture_employment"
@@ -43,10 +43,11 @@ class Evidence:
         rows = self.board[(self.board.dimension == dimension) & self.board["value"].isna()]
         return list(rows.geo)
 
-    def reference(self, dimension: str) -> tuple[float, str, int]:
+    def reference(self, dimension: str) -> tuple[float, str, int | None]:
+        """The reference value, its label and the year (None when the report's years exclude the source)."""
         rows = self.index[self.index.dimension == dimension]
         if rows.empty:
-            return float("nan"), "no reference", 0
+            return float("nan"), "no reference", None
         first = rows.iloc[0]
         return float(first.reference), str(first.reference_label), int(first.year)
 
@@ -55,7 +56,9 @@ def _range_sentence(evidence: Evidence, dimension: str, what: str, digits: int =
     rows = evidence.selected(dimension)
     ref, ref_label, year = evidence.reference(dimension)
     if rows.empty:
-        return f"No {what} is available for {evidence.params.names_of(evidence.params.countries)}."
+        params = evidence.params
+        return (f"No {what} is available for {params.names_of(params.countries)} in "
+                f"{prose.span(params.year_start, params.year_end)}.")
     low, high = rows.iloc[-1], rows.iloc[0]
     above = int((rows["index"] > 1).sum())
     missing = evidence.missing(dimension)
@@ -85,7 +88,8 @@ def key_facts(evidence: Evidence) -> dict[str, str]:
             f"{prose.number(pubs.value.max(), 0)} AI publications per million inhabitants in these countries, against "
             f"{prose.number(ref, 0)} for the {ref_label} ({int((pubs['index'] > 1).sum())} of {len(pubs)} above).")
     else:
-        facts["key_research"] = "No AI publication counts are available for the selected countries."
+        facts["key_research"] = (f"No AI publication counts are available for {params.names_of(params.countries)} in "
+                                 f"{prose.span(params.year_start, params.year_end)}.")
     hubs = evidence.selected("hubs_per_million")
     focus = evidence.selected("hubs_creative_focus")
     creative_any = int((focus.value > 0).sum())
@@ -93,26 +97,33 @@ def key_facts(evidence: Evidence) -> dict[str, str]:
         f"The innovation infrastructure is dense — {prose.number(hubs.value.min(), 1)} to "
         f"{prose.number(hubs.value.max(), 1)} digital innovation hubs per million inhabitants — but among hubs that "
         f"describe their offer, only {creative_any} of {len(focus)} countries {'has' if creative_any == 1 else 'have'} "
-        f"any hub tagged with a focus on the cultural and creative economy.") if len(hubs) else "No innovation hubs of the selected countries are listed."
+        f"any hub tagged with a focus on the cultural and creative economy.") if len(hubs) else (
+        f"No digital innovation hub of {params.names_of(params.countries)} is listed in the EDIH catalogue.")
     strong = evidence.quadrants[evidence.quadrants.geo.isin(params.countries)]
     both = strong[strong.quadrant == "strong in both"]
     missing = [c for c in params.countries if c not in set(strong.geo)]
     stable = evidence.sensitivity[evidence.sensitivity.quadrant != "no data"]
     stable_all = stable.groupby("geo")["quadrant"].agg(lambda q: (q == "strong in both").all())
-    n_stable = int(stable_all.sum())
+    n_stable = int(sum(bool(v) for v in stable_all))
     culture_year = evidence.reference("culture_employment")[2]
     facts["later_culture"] = later_culture_sentence(params, culture_year)
+    ai_year = evidence.reference("ai_enterprises")[2]
     no_ai = evidence.missing("ai_enterprises")
     facts["ai_missing_sentence"] = (
+        f"The Eurostat AI data have no year within {prose.span(params.year_start, params.year_end)}, so no country "
+        "can be placed in the quadrant." if ai_year is None else
         f"{params.names_of(no_ai)} {'is' if len(no_ai) == 1 else 'are'} absent from the Eurostat AI data, so "
         f"{'it' if len(no_ai) == 1 else 'they'} cannot be placed in the quadrant."
         if no_ai else f"Every one of {params.names_of(params.countries)} is in the Eurostat AI data.")
-    facts["culture_last_year"] = str(culture_year)
+    facts["culture_last_year"] = str(culture_year) if culture_year else str(params.year_end)
     facts["n_strong_both"] = str(len(both))
     facts["n_with_both"] = str(len(strong))
     facts["n_stable"] = str(n_stable)
     facts["n_combinations"] = str(stable.groupby("geo").size().max() if len(stable) else 0)
     facts["verdict"] = (
+        f"None of {params.names_of(params.countries)} has data on both cultural employment and enterprise AI use in "
+        f"{prose.span(params.year_start, params.year_end)}, so the data cannot say whether "
+        f"{'it combines' if len(params.countries) == 1 else 'they combine'} the two." if strong.empty else
         f"{len(both)} of the {len(strong)} {group_label(params)} with data on both are more specialised in cultural "
         f"employment than the {params.aggregate_name} and have more enterprises using AI"
         + (f" ({params.names_of(list(both.geo))})" if len(both) else "")
@@ -123,9 +134,13 @@ def key_facts(evidence: Evidence) -> dict[str, str]:
     return facts
 
 
-def later_culture_sentence(params: ReportParams, last_year: int) -> str:
+def later_culture_sentence(params: ReportParams, last_year: int | None) -> str:
     """Headline changes that Eurostat texts quote for years after the data series end (rounded, not drawn)."""
     from .. import data
+
+    if last_year is None:
+        return (f"The cultural-employment series has no year within {prose.span(params.year_start, params.year_end)}, "
+                "so the data say nothing about the cultural lead in these years.")
 
     quoted = data.load("cult_emp_headlines_text")
     changes = quoted[quoted["geo"].isin(params.countries) & (quoted["year"] > last_year)
@@ -154,7 +169,8 @@ def localised_facts(evidence: Evidence) -> dict[str, str]:
     a_ref, _, a_year = evidence.reference("ai_enterprises")
     g_ref, _, g_year = evidence.reference("genai_people")
     out.update({
-        "loc_culture_year": str(c_year), "loc_ai_year": str(a_year), "loc_genai_year": str(g_year),
+        "loc_culture_year": str(c_year or "–"), "loc_ai_year": str(a_year or "–"),
+        "loc_genai_year": str(g_year or "–"),
         "loc_culture_ref": comma(prose.percent(c_ref)), "loc_ai_ref": comma(prose.percent(a_ref)),
         "loc_genai_ref": comma(prose.percent(g_ref)),
         "loc_culture_low": comma(prose.percent(culture.value.min())) if len(culture) else "–",
@@ -235,6 +251,15 @@ def scoreboard_chart(evidence: Evidence):
 def quadrant_chart(evidence: Evidence):
     params = evidence.params
     points = evidence.quadrants.copy()
+    if points.empty:
+        missing = [d.label.lower() for d in (synthesis.DIMENSION_BY_KEY[QUADRANT_X], synthesis.DIMENSION_BY_KEY[QUADRANT_Y])
+                   if evidence.reference(d.key)[2] is None]
+        reason = (f"The data have no year of {join_names(missing)} within "
+                  f"{prose.span(params.year_start, params.year_end)}." if missing else
+                  "No country has an index of both cultural employment and enterprise AI use.")
+        return message_figure("synthesis-quadrant", "No country can be placed on culture and AI together",
+                              f"{reason} Nothing is drawn.", [synthesis.DIMENSION_BY_KEY[QUADRANT_X].source,
+                                                              synthesis.DIMENSION_BY_KEY[QUADRANT_Y].source])
     points["country"] = points.geo.map(country_name)
     points["role"] = ["selected" if g in params.countries else "other" for g in points.geo]
     points = points.rename(columns={QUADRANT_X: "culture_index", QUADRANT_Y: "ai_index"})
@@ -243,7 +268,9 @@ def quadrant_chart(evidence: Evidence):
     c_year = evidence.reference(QUADRANT_X)[2]
     a_year = evidence.reference(QUADRANT_Y)[2]
     title = (f"{both} of {len(picks)} {group_label(params)} with data combine cultural specialisation with "
-             f"above-average AI adoption")
+             f"above-average AI adoption" if len(picks) else
+             f"{params.names_of(params.countries)} cannot be placed: no data on both culture and AI; the other "
+             "European countries are shown")
     base = alt.Chart(points).encode(
         x=alt.X("culture_index:Q", title=f"Cultural employment share, index (reference = 1), {c_year}",
                 scale=alt.Scale(zero=False)),
@@ -291,6 +318,13 @@ def sensitivity_chart(evidence: Evidence):
                     no_data=("quadrant", lambda q: bool((q == "no data").all()))))
     summary["ai_years_strong"] = summary["ai_years_strong"].astype(int)
     with_data = summary[~summary.no_data]
+    if with_data.empty:
+        reason = (f"The data have no pair of years of cultural employment and enterprise AI use within "
+                  f"{prose.span(params.year_start, params.year_end)}." if summary.empty else
+                  f"The Eurostat data place none of {params.names_of(params.countries)} on both cultural employment "
+                  "and enterprise AI use in any year.")
+        return message_figure("synthesis-sensitivity", "The sensitivity check has no country to test",
+                              f"{reason} Nothing is drawn.", ["cult_emp_share", "isoc_eb_ai_e_ai_tany_ge10"])
     n_countries = with_data.geo.nunique()
     stable = with_data.groupby("geo").apply(lambda g: bool((g.ai_years_strong == g.ai_years).all()),
                                             include_groups=False)

@@ -1,9 +1,8 @@
 """Lighter, cleaner pages for readers: what each page loads, and what it says about itself.
 
 - The chart runtime (the vendored Vega bundle, about 0.9 MB) is loaded only by pages that
-  have a chart, only after the page has loaded, and only when a chart comes near the screen:
-  the static SVG is already there, so the reader sees the chart at once and the interactive one
-  replaces it a moment later.
+  have a chart, and only after the page has loaded: the static SVG is already there, so the
+  reader sees the chart at once and the interactive one replaces it a moment later.
 - Thebe (live code cells) is switched off in ``_config.yml``, yet its extension still adds
   its scripts, one of which declares a constant twice and logs an error on every page.
   They are dropped.
@@ -31,24 +30,13 @@ DESCRIPTION_LENGTH = 155
 _PARAGRAPH = re.compile(r"<p\b[^>]*>(.*?)</p>", re.S)
 _TAG = re.compile(r"<[^>]+>")
 
-# The bundle is fetched when the first chart comes near the screen (or at once where the browser
-# cannot tell), after the page has loaded; it then upgrades every chart of the page.
 _LOADER = """
 window.addEventListener("load", function () {
-  var requested = false;
-  function loadCharts() {
-    if (requested) return;
-    requested = true;
+  setTimeout(function () {
     var script = document.createElement("script");
     script.src = %s;
     document.head.appendChild(script);
-  }
-  var figures = document.querySelectorAll("figure.report-chart");
-  if (!("IntersectionObserver" in window)) return loadCharts();
-  var watcher = new IntersectionObserver(function (entries) {
-    if (entries.some(function (entry) { return entry.isIntersecting; })) { watcher.disconnect(); loadCharts(); }
-  }, { rootMargin: "300px" });
-  figures.forEach(function (figure) { watcher.observe(figure); });
+  }, 0);
 });
 """
 

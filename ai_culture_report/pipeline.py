@@ -683,7 +683,8 @@ def write_redirect_page(built: Path, params: ReportParams) -> None:
         f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>{title}</title>'
         '<meta http-equiv="refresh" content="0; url=intro.html"><link rel="canonical" href="intro.html">'
         f'<meta name="description" content="{title}: an open, reproducible report."></head>'
-        f'<body><p><a href="intro.html">{title}</a></p></body></html>\n', encoding="utf-8")
+        f'<body><main><h1>{title}</h1><p><a href="intro.html">Open the report</a></p></main></body></html>\n',
+        encoding="utf-8")
 
 
 def publish(built: Path, target: Path) -> None:

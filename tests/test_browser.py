@@ -20,9 +20,7 @@ def open_offline(url: str) -> str:
     with tempfile.TemporaryDirectory() as profile:
         command = ["unshare", "-n", CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu",
                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                   "--no-first-run", f"--user-data-dir={profile}", "--virtual-time-budget=15000",
-                   # A tall screen: a chart is on it, so the chart bundle loads (it upgrades every chart).
-                   "--window-size=1280,6000", "--dump-dom", url]
+                   "--no-first-run", f"--user-data-dir={profile}", "--virtual-time-budget=15000", "--dump-dom", url]
         result = subprocess.run(command, capture_output=True, text=True, timeout=180)
     assert result.returncode == 0, result.stderr[-2000:]
     return result.stdout

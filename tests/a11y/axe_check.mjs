@@ -151,7 +151,8 @@ async function audit(browser, origin, pagePath, state) {
   try {
     await page.goto(`${origin}/${pagePath}`, { waitUntil: "load" });
     // The chart bundle is fetched when a chart comes near the screen, as when a reader scrolls to it.
-    await page.evaluate(() => document.querySelector("figure.report-chart")?.scrollIntoView());
+    // (A page that redirects, like index.html, may navigate away meanwhile: nothing to scroll then.)
+    await page.evaluate(() => document.querySelector("figure.report-chart")?.scrollIntoView()).catch(() => {});
     lap("loaded");
     if (state === "interactive") {
       // Audit what readers see: wait until every chart is upgraded (or give up and audit

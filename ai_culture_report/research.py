@@ -420,3 +420,88 @@ def link_organisation_names(frame: pd.DataFrame, projects: pd.DataFrame, named: 
     best = best.assign(organisation_name=best["no_organisation_number"].map(names),
                        organisation_number=best["no_organisation_number"])
     return best[columns].sort_values("organisation_pic").reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------------------------
+# AI scholarly publications (CSET, via Our World in Data): a second source, never joined to OpenAlex
+# --------------------------------------------------------------------------------------------
+
+# OWID's own codes for entities ISO 3166 does not list.
+OWID_TO_EUROSTAT = {"OWID_KOS": "XK"}
+
+
+def iso3_to_eurostat(code) -> str | None:
+    """The Eurostat geo code of an ISO 3166-1 alpha-3 (or OWID) code; None for aggregates and unknown codes."""
+    import pycountry
+
+    if not isinstance(code, str) or not code:
+        return None
+    if code in OWID_TO_EUROSTAT:
+        return OWID_TO_EUROSTAT[code]
+    country = pycountry.countries.get(alpha_3=code)
+    if country is None:
+        return None
+    return ISO_TO_EUROSTAT.get(country.alpha_2, country.alpha_2)
+
+
+def cset_publications(cset: pd.DataFrame) -> pd.DataFrame:
+    """CSET's AI publications per country and year (``geo, year, value``), Eurostat geo codes.
+
+    Rows without a country code (OWID's and CSET's regional aggregates, the world) are left out, and so are
+    missing counts: a country-year without a value stays absent.
+    """
+    frame = cset.assign(geo=cset["Code"].map(iso3_to_eurostat)).dropna(subset=["geo", "All"])
+    frame = frame.assign(year=frame["Year"].astype(int), value=frame["All"].astype(float))
+    return frame[["geo", "year", "value"]].sort_values(["geo", "year"]).reset_index(drop=True)
+
+
+def spearman(a: pd.Series, b: pd.Series) -> float:
+    """Spearman's rank correlation of two series on their common, non-missing index (ties: average rank).
+
+    NaN when fewer than three pairs remain or one side has no variation.
+    """
+    pairs = pd.concat([a.rename("a"), b.rename("b")], axis=1, join="inner").dropna()
+    if len(pairs) < 3:
+        return math.nan
+    ranks = pairs.rank(method="average")
+    if ranks["a"].nunique() < 2 or ranks["b"].nunique() < 2:
+        return math.nan
+    return float(ranks["a"].corr(ranks["b"]))
+
+
+def _per_million_by_geo(per_capita: pd.DataFrame, year: int, countries) -> pd.Series:
+    frame = per_capita[(per_capita["year"] == year) & per_capita["geo"].isin(list(countries))]
+    return frame.dropna(subset=["per_million"]).set_index("geo")["per_million"]
+
+
+def source_agreement(first: pd.DataFrame, second: pd.DataFrame, years, countries=EUROPE) -> pd.DataFrame:
+    """Per year: Spearman's rank correlation of two sources' per-million values and the countries it rests on.
+
+    Both frames have ``geo, year, per_million``; only the ``countries`` with a value in both sources that
+    year enter. Columns: ``year, countries, spearman``.
+    """
+    rows = []
+    for year in sorted(set(int(y) for y in years)):
+        a = _per_million_by_geo(first, year, countries)
+        b = _per_million_by_geo(second, year, countries)
+        common = sorted(set(a.index) & set(b.index))
+        rows.append({"year": year, "countries": len(common), "spearman": spearman(a[common], b[common])})
+    return pd.DataFrame(rows, columns=["year", "countries", "spearman"])
+
+
+def rank_differences(first: pd.DataFrame, second: pd.DataFrame, year: int, selected,
+                     countries=EUROPE) -> pd.DataFrame:
+    """The selected countries' ranks (1 = most per million) in each source in ``year``, among the countries
+    both sources cover that year, and the difference (second minus first; positive = lower in the second).
+
+    Columns: ``geo, name, rank_first, rank_second, difference``; selected countries missing from either
+    source are left out (the caller names them).
+    """
+    a = _per_million_by_geo(first, year, countries)
+    b = _per_million_by_geo(second, year, countries)
+    common = sorted(set(a.index) & set(b.index))
+    rank_a = measures.rank_among(a[common]) if common else pd.Series(dtype=float)
+    rank_b = measures.rank_among(b[common]) if common else pd.Series(dtype=float)
+    rows = [{"geo": g, "name": geo_label(g), "rank_first": int(rank_a[g]), "rank_second": int(rank_b[g]),
+             "difference": int(rank_b[g] - rank_a[g])} for g in selected if g in set(common)]
+    return pd.DataFrame(rows, columns=["geo", "name", "rank_first", "rank_second", "difference"])

@@ -139,6 +139,7 @@ def _research_universities(params, inputs, show):
     show(chapter.per_million_chart(params, frames))
     show(chapter.ranking_chart(params, frames))
     show(chapter.growth_chart(params, frames))
+    show(chapter.cset_chart(params, frames))
     show(chapter.rd_chart(params, frames))
     show(chapter.gerd_quotes_html(params, frames))
     show(chapter.genai_chart(params, frames))

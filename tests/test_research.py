@@ -336,3 +336,63 @@ def test_listing_names_the_unit_once_and_uses_articles():
     from ai_culture_report.chapters import research_universities as chapter
     text = chapter.listing([("SE", 3.531), ("UK", 1.7)], lambda v: prose.percent(v, 2), "of GDP")
     assert text == "3.53% of GDP in Sweden and 1.70% in the United Kingdom"
+
+
+# --- CSET publications and the agreement of two sources -----------------------------------------------------
+
+def cset_raw():
+    return pd.DataFrame({
+        "Entity": ["Denmark", "Greece", "United Kingdom", "Kosovo", "Europe (CSET)", "World", "Iceland"],
+        "Code": ["DNK", "GRC", "GBR", "OWID_KOS", pd.NA, "OWID_WRL", "ISL"],
+        "Year": [2020, 2020, 2020, 2020, 2020, 2020, 2020],
+        "All": [1207, 1459, 12950, 9, 100000, 500000, pd.NA],
+    })
+
+
+def test_cset_keeps_countries_with_eurostat_codes_and_drops_aggregates():
+    pubs = research.cset_publications(cset_raw())
+    assert list(pubs["geo"]) == ["DK", "EL", "UK", "XK"]   # no aggregate, no world, no missing Iceland
+    assert pubs.set_index("geo").loc["EL", "value"] == 1459
+
+
+def per_capita(values, year=2020):
+    return pd.DataFrame({"geo": list(values), "year": year, "per_million": list(values.values())})
+
+
+def test_identical_rankings_give_one_and_reversed_give_minus_one():
+    a = per_capita({"DK": 40, "SE": 30, "FI": 20, "NO": 10})
+    same = per_capita({"DK": 400, "SE": 300, "FI": 200, "NO": 100})   # other scale, same order
+    reverse = per_capita({"DK": 1, "SE": 2, "FI": 3, "NO": 4})
+    assert research.source_agreement(a, same, [2020]).set_index("year").loc[2020, "spearman"] == pytest.approx(1.0)
+    assert research.source_agreement(a, reverse, [2020]).set_index("year").loc[2020, "spearman"] == pytest.approx(-1.0)
+
+
+def test_agreement_uses_only_countries_both_sources_cover():
+    a = per_capita({"DK": 40, "SE": 30, "FI": 20, "NO": 10, "US": 99})
+    b = per_capita({"DK": 4, "SE": 3, "FI": 2, "IS": 50})   # Iceland only here, the US is not European
+    row = research.source_agreement(a, b, [2020]).iloc[0]
+    assert row["countries"] == 3
+    assert row["spearman"] == pytest.approx(1.0)
+
+
+def test_agreement_is_missing_with_too_few_countries_or_no_year():
+    a = per_capita({"DK": 40, "SE": 30})
+    assert math.isnan(research.source_agreement(a, a, [2020]).iloc[0]["spearman"])
+    assert research.source_agreement(a, a, [2015]).iloc[0]["countries"] == 0
+
+
+def test_spearman_matches_a_hand_computed_value():
+    # ranks a: 1 2 3 4 5, ranks b: 2 1 3 4 5 -> d^2 = 2 -> rho = 1 - 6*2/(5*24) = 0.9
+    a = pd.Series([5, 4, 3, 2, 1], index=list("abcde"))
+    b = pd.Series([4, 5, 3, 2, 1], index=list("abcde"))
+    assert research.spearman(a, b) == pytest.approx(0.9)
+
+
+def test_rank_differences_name_the_country_that_moves():
+    a = per_capita({"DK": 40, "SE": 30, "FI": 20, "NO": 10})
+    b = per_capita({"DK": 40, "SE": 10, "FI": 20, "NO": 30})
+    diff = research.rank_differences(a, b, 2020, ["DK", "SE", "IS"]).set_index("geo")
+    assert list(diff.index) == ["DK", "SE"]          # Iceland is in neither source: left out
+    assert diff.loc["DK", "difference"] == 0
+    assert (diff.loc["SE", "rank_first"], diff.loc["SE", "rank_second"], diff.loc["SE", "difference"]) == (2, 4, 2)
+    assert diff.loc["SE", "name"] == "Sweden"

@@ -25,6 +25,7 @@ from ..params import ReportParams, join_names, group_label
 
 # Registry names of the datasets.
 PUBLICATIONS = "openalex_ai_publications_by_country"
+CSET = "owid_cset_ai_scholarly_publications"
 POPULATION = "worldbank_population_total_eu_eea_2010_2024"
 RD = "owid_unesco_rd_expenditure_pct_gdp"
 GERD_QUOTES = "gerd_pc_gdp_headlines_text_secondary"
@@ -139,6 +140,7 @@ class OutputData:
     rd: pd.DataFrame
     gerd_quotes: pd.DataFrame
     genai: pd.DataFrame
+    cset: pd.DataFrame              # CSET publications with population and per_million (never joined to OpenAlex)
 
 
 def output_data() -> OutputData:
@@ -150,6 +152,7 @@ def output_data() -> OutputData:
         rd=data.load(RD),
         gerd_quotes=data.load(GERD_QUOTES),
         genai=data.load(GENAI),
+        cset=research.with_population(research.cset_publications(data.load(CSET)), population),
     )
 
 
@@ -182,6 +185,7 @@ def output_facts(params: ReportParams, frames: OutputData) -> dict[str, str]:
         facts.update(_no_publication_facts(params, frames))
     else:
         facts.update(_publication_facts(params, frames, *period))
+    facts.update(cset_facts(params, frames))
     facts.update(_rd_facts(params, frames))
     facts.update(genai_facts(params, frames))
     return facts
@@ -271,6 +275,139 @@ def _publication_facts(params: ReportParams, frames: OutputData, first: int, las
     )
     facts.update(_output_meaning(params, ranking, growth, europe_growth, first, last))
     return facts
+
+
+# --- A second source: CSET's AI publications (via Our World in Data) -----------------------------------------
+
+CSET_NOTE = ("CSET's counts come from its own corpus and AI classifier, on English titles and abstracts only, and "
+             "credit a country when at least one author is affiliated there: they are not OpenAlex counts and are "
+             "never joined to the OpenAlex series.")
+
+
+def cset_period(params: ReportParams, frames: OutputData) -> tuple[int, int] | None:
+    """The first and last year of the CSET file within the report's years (None when the years exclude it)."""
+    return research.years_in_window(frames.cset, params.year_start, params.year_end)
+
+
+def _cset_no_population(frames: OutputData, first: int, last: int) -> list[str]:
+    """European countries with CSET counts but no population figure in any year of the period."""
+    window = frames.cset[frames.cset["year"].between(first, last) & frames.cset["geo"].isin(research.EUROPE)]
+    with_population = set(window.dropna(subset=["per_million"])["geo"])
+    return sorted(set(window["geo"]) - with_population)
+
+
+def common_years(params: ReportParams, frames: OutputData) -> list[int]:
+    """Years inside the window in which both OpenAlex and CSET have per-million values for European countries."""
+    def years(frame):
+        frame = frame[frame["geo"].isin(research.EUROPE) & frame["per_million"].notna()]
+        return set(frame.loc[frame["year"].between(params.year_start, params.year_end), "year"].astype(int))
+    return sorted(years(frames.per_capita) & years(frames.cset))
+
+
+def source_comparison(params: ReportParams, frames: OutputData):
+    """Spearman's rank correlation per common year, and the selected countries' ranks in the latest one."""
+    years = common_years(params, frames)
+    agreement = research.source_agreement(frames.per_capita, frames.cset, years)
+    if not years:
+        return agreement, None, pd.DataFrame(columns=["geo", "name", "rank_first", "rank_second", "difference"])
+    latest = years[-1]
+    return agreement, latest, research.rank_differences(frames.per_capita, frames.cset, latest, params.countries)
+
+
+def cset_facts(params: ReportParams, frames: OutputData) -> dict[str, str]:
+    cset = frames.cset
+    facts = {"cset_file_first_year": str(int(cset["year"].min())), "cset_file_last_year": str(int(cset["year"].max())),
+             "cset_vintage": data.resource(CSET).vintage or "date not recorded"}
+    period = cset_period(params, frames)
+    if period is None:
+        outside = prose.outside_years("CSET file of AI publications", cset["year"], params.year_start,
+                                      params.year_end)
+        facts.update({"cset_first_year": str(params.year_start), "cset_last_year": str(params.year_end),
+                      "cset_sentence": outside})
+    else:
+        first, last = period
+        facts.update({"cset_first_year": str(first), "cset_last_year": str(last)})
+        ranking = research.per_capita_ranking(cset[cset["geo"].isin(research.EUROPE)], last, params.countries)
+        picks = ranking[ranking["role"] == "selected"].sort_values(["per_million", "geo"], ascending=[False, True])
+        parts = [f"{prose.number(r.per_million, 0)}{' AI publications per million inhabitants' if i == 0 else ''} "
+                 f"in {in_text(r.geo)} ({prose.ordinal(r.rank)}"
+                 f"{f' of the {len(ranking)} European countries with counts and population figures' if i == 0 else ''})"
+                 for i, r in enumerate(picks.itertuples())]
+        counted = set(cset.loc[cset["year"] == last, "geo"])
+        no_population = [c for c in params.countries if c in counted and c in research.EUROPE
+                         and c not in set(ranking["geo"])]
+        outside = [c for c in params.countries if c in counted and c not in research.EUROPE]
+        absent = [c for c in params.countries if c not in counted]
+        sentences = [f"In {last}, CSET counted {join_names(parts)}." if parts else
+                     f"None of the {group_label(params)} can be ranked per inhabitant in CSET's counts for {last}."]
+        if no_population:
+            sentences.append(f"{_names_in_text(no_population)} cannot be ranked: the population file does not "
+                             f"cover {'it' if len(no_population) == 1 else 'them'}.")
+        if outside:
+            sentences.append(f"{_names_in_text(outside)} {'is' if len(outside) == 1 else 'are'} not among the "
+                             f"European countries compared here.")
+        if absent:
+            sentences.append(f"CSET has no count for {params.names_of(absent)} in {last}.")
+        facts["cset_sentence"] = " ".join(sentences)
+    facts.update(_comparison_facts(params, frames))
+    return facts
+
+
+def _names_in_text(codes) -> str:
+    """'The United Kingdom and Norway': names for the start of a sentence."""
+    return join_names([in_text(c, capital=(i == 0)) for i, c in enumerate(codes)])
+
+
+def _rank_change(row) -> str:
+    places = abs(int(row.difference))
+    return (f"{in_text(row.geo)} ({prose.ordinal(row.rank_first)} in OpenAlex, {prose.ordinal(row.rank_second)} in "
+            f"CSET: {places} place{'' if places == 1 else 's'} {'lower' if row.difference > 0 else 'higher'})")
+
+
+def _comparison_facts(params: ReportParams, frames: OutputData) -> dict[str, str]:
+    agreement, latest, ranks = source_comparison(params, frames)
+    valid = agreement.dropna(subset=["spearman"])
+    if latest is None or valid.empty or prose.is_missing(
+            agreement.set_index("year").loc[latest, "spearman"]):
+        text = ("The report's years include no year that both OpenAlex and CSET cover with per-inhabitant values, "
+                "so the two sources' rankings cannot be compared.")
+        return {"cset_spearman": "not available", "cset_common_year": "no common year",
+                "agreement_sentence": text, "meaning_cset": text}
+    row = agreement.set_index("year").loc[latest]
+    rho, n = float(row["spearman"]), int(row["countries"])
+    strength = ("almost the same way" if rho >= 0.9 else "in broadly the same way" if rho >= 0.7 else
+                "only loosely alike" if rho >= 0.4 else "differently")
+    spread = (f", and between {prose.number(valid['spearman'].min(), 2)} and "
+              f"{prose.number(valid['spearman'].max(), 2)} in the single years "
+              f"{prose.span(valid['year'].min(), valid['year'].max())}" if len(valid) > 1 else "")
+    moved = ranks[ranks["difference"] != 0]
+    moved = moved.assign(size=moved["difference"].abs()).sort_values(["size", "geo"], ascending=[False, True])
+    same = ranks[ranks["difference"] == 0]
+    missing = [c for c in params.countries if c not in set(ranks["geo"])]
+    sentences = [f"For the years both sources cover ({prose.span(min(agreement['year']), latest)}), they rank the "
+                 f"{n} European countries with values in both {strength}: Spearman's rank correlation between the "
+                 f"two sources' publications per million inhabitants is {prose.number(rho, 2)} in {latest}, the "
+                 f"latest common year{spread}."]
+    if len(moved):
+        sentences.append(f"Among these {n} countries in {latest}, the rank differs for "
+                         f"{join_names([_rank_change(r) for r in moved.itertuples()])}"
+                         + (f"; {join_names([in_text(g) for g in same['geo']])} "
+                            f"{'holds' if len(same) == 1 else 'hold'} the same rank in both." if len(same) else "."))
+    elif len(same):
+        sentences.append(f"{_names_in_text(same['geo'])} {'holds' if len(same) == 1 else 'hold'} the same rank in "
+                         f"both sources in {latest}.")
+    if missing:
+        sentences.append(f"{_names_in_text(missing)} cannot be compared: "
+                         f"{'it is' if len(missing) == 1 else 'they are'} not among the European countries with a "
+                         f"per-inhabitant value in both sources in {latest}.")
+    text = " ".join(sentences)
+    biggest = int(moved["difference"].abs().max()) if len(moved) else 0
+    meaning = (f"A second source, CSET, ranks the European countries {strength} (Spearman's ρ = "
+               f"{prose.number(rho, 2)} in {latest})"
+               + (f"; the {group_label(params)}' ranks differ by at most {biggest} "
+                  f"place{'' if biggest == 1 else 's'}." if len(ranks) else "."))
+    return {"cset_spearman": prose.number(rho, 2), "cset_common_year": str(latest),
+            "agreement_sentence": text.strip(), "meaning_cset": meaning}
 
 
 def _rd_facts(params: ReportParams, frames: OutputData) -> dict[str, str]:
@@ -569,6 +706,79 @@ def growth_chart(params: ReportParams, frames: OutputData):
                   data=table[["geo", "name", "role", "first_year", "last_year", "works_first_year", "works_last_year",
                               "annual_growth_percent"]],
                   sources=[PUBLICATIONS], notes=notes)
+
+
+def _openalex_leader(params: ReportParams, frames: OutputData, year: int) -> str | None:
+    """The selected country with the most OpenAlex AI works per million in ``year`` (None if none has a value)."""
+    per = frames.per_capita
+    mine = per[(per["year"] == year) & per["geo"].isin(params.countries) & per["per_million"].notna()]
+    return mine.sort_values(["per_million", "geo"], ascending=[False, True])["geo"].iloc[0] if len(mine) else None
+
+
+def cset_chart(params: ReportParams, frames: OutputData):
+    period = cset_period(params, frames)
+    if period is None:
+        return message_figure("cset-ai-publications-per-million",
+                              f"No CSET counts of AI publications in {prose.span(params.year_start, params.year_end)}",
+                              prose.outside_years("CSET file of AI publications", frames.cset["year"],
+                                                  params.year_start, params.year_end) + " Nothing is drawn.", [CSET])
+    first, last = period
+    cset = frames.cset
+    frame = cset[cset["year"].between(first, last) & cset["geo"].isin(research.EUROPE)
+                 & cset["per_million"].notna()].copy()
+    frame["name"] = frame["geo"].map(research.geo_label)
+    frame["role"] = frame["geo"].map(lambda g: "selected" if g in params.countries else "other")
+    frame = frame.sort_values(["role", "geo", "year"]).reset_index(drop=True)
+    selected = frame[frame["role"] == "selected"]
+    codes = [c for c in params.countries if c in set(selected["geo"])]
+    names = [research.geo_label(c) for c in codes]
+    latest = selected[selected["year"] == last].sort_values(["per_million", "geo"], ascending=[False, True])
+    openalex = publication_period(params, frames)
+    if len(latest):
+        top = latest.iloc[0]
+        too = " too" if openalex is not None and top["geo"] == _openalex_leader(params, frames, openalex[1]) else ""
+        title = (f"In CSET's counts{too}, {top['name']} leads the {group_label(params)} in AI publications per "
+                 f"inhabitant: {top['per_million']:,.0f} per million in {last}" if len(latest) > 1 else
+                 f"{top['name']}: {top['per_million']:,.0f} AI publications per million inhabitants in {last} "
+                 f"(CSET)")
+    else:
+        title = f"AI publications per million inhabitants in European countries (CSET), {first}–{last}"
+    tooltip = [alt.Tooltip("name:N", title="Country"), alt.Tooltip("year:O", title="Year"),
+               alt.Tooltip("value:Q", title="AI publications (CSET)", format=",.0f"),
+               alt.Tooltip("per_million:Q", title="Per million inhabitants", format=",.0f")]
+    x = alt.X("year:O", title="Publication year", axis=alt.Axis(labelAngle=0))
+    y = alt.Y("per_million:Q", title="AI publications per million inhabitants (CSET)")
+    layers = [alt.Chart(frame[frame["role"] == "other"]).mark_line(color=CONTEXT_GREY, strokeWidth=1, opacity=0.6)
+              .encode(x=x, y=y, detail="geo:N", tooltip=tooltip)]
+    if len(selected):
+        layers.append(alt.Chart(selected).mark_line(point=True).encode(
+            x=x, y=y, color=alt.Color("name:N", title="Country",
+                                      scale=alt.Scale(domain=names, range=_colours(names))), tooltip=tooltip))
+    after = openalex is not None and first <= openalex[1] < last
+    if after:
+        end = pd.DataFrame({"year": [openalex[1]], "label": [f"OpenAlex series ends ({openalex[1]})"]})
+        layers.append(alt.Chart(end).mark_rule(color=AGGREGATE_COLOUR, strokeDash=[5, 3]).encode(x="year:O"))
+        layers.append(alt.Chart(end).mark_text(align="left", dx=4, y=8, fontSize=11).encode(x="year:O", text="label:N"))
+    chart = alt.layer(*layers).properties(
+        title=alt.Title(title, subtitle="CSET's counts, a separate source from OpenAlex; grey lines: the other "
+                                        "European countries with population figures"), width=560, height=340)
+    description = (f"Line chart of CSET's AI scholarly publications per million inhabitants from {first} to {last} "
+                   f"for {join_names(names) or 'no selected country'}, with the other European countries as grey "
+                   f"lines. In {last}: "
+                   + ("; ".join(f"{n} {v:,.0f}" for n, v in zip(latest["name"], latest["per_million"])) or
+                      "no selected country has a value") + "."
+                   + (f" A dashed line marks {openalex[1]}, the last year of the OpenAlex series." if after else ""))
+    notes = [CSET_NOTE, "Whole counting: a publication with authors in two countries counts once for each."]
+    no_population = _cset_no_population(frames, first, last)
+    if no_population:
+        notes.append(f"Population: World Bank mid-year estimates; {join_names([in_text(c) for c in no_population])} "
+                     f"{'is' if len(no_population) == 1 else 'are'} not in the population file and not drawn.")
+    if "LI" in set(frame["geo"]):
+        notes.append("Liechtenstein's values rest on fewer than 20 publications a year and move a lot.")
+    notes += _missing_note(params, selected["geo"], "CSET count or population")
+    return figure(chart, name="cset-ai-publications-per-million", description=description,
+                  data=frame[["geo", "name", "role", "year", "value", "population", "per_million"]],
+                  sources=[CSET, POPULATION], notes=notes)
 
 
 def rd_chart(params: ReportParams, frames: OutputData):

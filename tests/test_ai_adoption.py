@@ -252,3 +252,32 @@ def test_empty_inputs_keep_their_columns():
     board = ai.scoreboard([], ["DK"], "EU27_2020")
     assert board.empty and board["doubtful"].dtype == bool
     assert list(board[~board["doubtful"]].columns) == list(board.columns)
+
+
+# --- private investment in AI per inhabitant -------------------------------------------------------------------
+
+def test_investment_per_inhabitant_divides_by_the_same_year_and_keeps_projections_apart():
+    investment = pd.DataFrame({
+        "Entity": ["Greece", "Greece", "Greece", "Utopia", "Europe", "Sweden"],
+        "Code": ["GRC", "GRC", "GRC", "XXX", "OWID_EUR", "SWE"],
+        "Year": [2020, 2021, 2022, 2021, 2021, 2021],
+        "All": [100, 300, pd.NA, 50, 9999, 80],
+        "All (projected) (Projected)": [pd.NA, 300, 600, pd.NA, pd.NA, pd.NA],
+    })
+    population = tidy_rows([("EL", 2020, 10), ("EL", 2021, 20), ("EU27_2020", 2021, 1000)],
+                           indicator="SP.POP.TOTL", unit="PERSONS", breakdown="")
+    out = ai.investment_per_inhabitant(investment, population)
+    # Greece's code becomes EL; Sweden (no population), Utopia (not a country) and OWID's aggregate are left out.
+    assert out[["geo", "year", "value", "projected", "population_year"]].values.tolist() == [
+        ["EL", 2020, 10.0, False, 2020],
+        ["EL", 2021, 15.0, False, 2021],  # recorded and projected both given: the recorded amount, as data
+        ["EL", 2022, 30.0, True, 2021],  # projection only: over the latest population, marked projected
+    ]
+
+
+def test_iso3_codes_map_to_the_reports_geo_codes():
+    assert ai.geo_of_iso3("GRC") == "EL"
+    assert ai.geo_of_iso3("GBR") == "UK"
+    assert ai.geo_of_iso3("ISL") == "IS"
+    assert ai.geo_of_iso3("OWID_EUR") is None
+    assert ai.geo_of_iso3(None) is None

@@ -1422,13 +1422,14 @@ def iceland_table(params: ReportParams, inputs: EnterpriseInputs):
     if rows.empty:
         return HTML(f"<p>Statistics Iceland's own figures fall outside {params.year_start}–{params.year_end}.</p>")
     years = span_text(rows["year"])
+    rows = rows.assign(group=[f"Enterprises with {size}" for size in rows["size"]])
     return tables.table(
         rows, name="iceland-enterprise-ai-statice",
         title=(f"Iceland, {years}: enterprises using AI as counted by Statistics Iceland, which includes enterprises "
                "with 1–9 employees (not comparable with Eurostat's figures for 10 or more)"),
         columns=[tables.Column("what", "What Statistics Iceland counts", min_width="18em"),
-                 tables.Column("size", "Enterprises covered"),
                  tables.Column("share", "Share of enterprises (%)", numeric=True)],
+        group_by="group", data=rows.drop(columns=["group"]),
         sources=[STATICE_SOURCE],
         notes=[ICELAND_SCOPE_NOTE,
                "Rounded figures read from the text of Statistics Iceland's news release of 10 March 2026; the "

@@ -403,3 +403,73 @@ def scoreboard(indicators: Sequence[Indicator], codes: Sequence[str], aggregate:
     board["rank"] = board["rank"].astype("Int64")
     board["doubtful"] = board["doubtful"].astype(bool)  # a boolean mask even with no rows
     return board
+
+
+# --- Private investment in AI (CSET via Our World in Data) ------------------------------------------------------
+
+# OWID's column names in the CSET file: recorded amounts, and OWID's projections (equal to the data where both exist).
+INVESTMENT_COLUMN = "All"
+PROJECTED_COLUMN = "All (projected) (Projected)"
+# ISO 3166 alpha-2 codes that Eurostat writes differently.
+_ISO_TO_EUROSTAT = {"GR": "EL", "GB": "UK"}
+
+
+def geo_of_iso3(code) -> str | None:
+    """The report's geo code (Eurostat style: EL for Greece, UK for the United Kingdom) for an ISO3 code.
+
+    None for OWID's own aggregates (``OWID_EUR``...) and anything pycountry does not know.
+    """
+    import pycountry
+
+    if not isinstance(code, str) or len(code) != 3:
+        return None
+    country = pycountry.countries.get(alpha_3=code.upper())
+    if country is None:
+        return None
+    return _ISO_TO_EUROSTAT.get(country.alpha_2, country.alpha_2)
+
+
+def investment_per_inhabitant(investment: pd.DataFrame, population: pd.DataFrame) -> pd.DataFrame:
+    """Private investment in AI per inhabitant, per country and year: recorded amounts and projections.
+
+    ``investment`` is OWID's CSET file (``Code`` ISO3, ``Year``, :data:`INVESTMENT_COLUMN`,
+    :data:`PROJECTED_COLUMN`); ``population`` a tidy frame of persons by Eurostat-style geo code.
+    A recorded amount is divided by the population of the same year and kept only where both exist.
+    A year with a projection but no recorded amount gives a row with ``projected`` True, divided by the
+    latest population not after that year (``population_year`` says which). Aggregates are left out.
+    Columns: ``geo, year, investment, population, population_year, value, projected``.
+    """
+    columns = ["geo", "year", "investment", "population", "population_year", "value", "projected"]
+    frame = investment.copy()
+    frame["geo"] = frame["Code"].astype(object).map(geo_of_iso3)
+    frame = frame[frame["geo"].notna()]
+    frame = frame[frame["geo"].map(is_country_code).astype(bool)]
+    people = tidy(population)[["geo", "year", "value"]].rename(columns={"value": "population"})
+    people = people[people["geo"].map(is_country_code).astype(bool)].dropna(subset=["population"])
+    people = people[people["population"] > 0]
+    rows = []
+    for record in frame.to_dict("records"):
+        geo, year = str(record["geo"]), int(record["Year"])
+        recorded, projected = record.get(INVESTMENT_COLUMN, pd.NA), record.get(PROJECTED_COLUMN, pd.NA)
+        own = people[people["geo"] == geo]
+        if not pd.isna(recorded):
+            same = own[own["year"] == year]
+            if same.empty:
+                continue
+            amount, pop, pop_year, is_projection = float(recorded), float(same["population"].iloc[0]), year, False
+        elif not pd.isna(projected):
+            earlier = own[own["year"] <= year].sort_values("year")
+            if earlier.empty:
+                continue
+            amount, is_projection = float(projected), True
+            pop, pop_year = float(earlier["population"].iloc[-1]), int(earlier["year"].iloc[-1])
+        else:
+            continue
+        rows.append({"geo": geo, "year": year, "investment": amount, "population": pop, "population_year": pop_year,
+                     "value": amount / pop, "projected": is_projection})
+    out = pd.DataFrame(rows, columns=columns)
+    out["year"] = out["year"].astype("int64")
+    out["population_year"] = out["population_year"].astype("int64")
+    out["value"] = out["value"].astype(float)
+    out["projected"] = out["projected"].astype(bool)
+    return out.sort_values(["geo", "year"]).reset_index(drop=True)

@@ -252,3 +252,78 @@ def test_empty_inputs_keep_their_columns():
     board = ai.scoreboard([], ["DK"], "EU27_2020")
     assert board.empty and board["doubtful"].dtype == bool
     assert list(board[~board["doubtful"]].columns) == list(board.columns)
+
+
+# --- private investment in AI per inhabitant -------------------------------------------------------------------
+
+def test_investment_per_inhabitant_divides_by_the_same_year_and_keeps_projections_apart():
+    investment = pd.DataFrame({
+        "Entity": ["Greece", "Greece", "Greece", "Utopia", "Europe", "Sweden"],
+        "Code": ["GRC", "GRC", "GRC", "XXX", "OWID_EUR", "SWE"],
+        "Year": [2020, 2021, 2022, 2021, 2021, 2021],
+        "All": [100, 300, pd.NA, 50, 9999, 80],
+        "All (projected) (Projected)": [pd.NA, 300, 600, pd.NA, pd.NA, pd.NA],
+    })
+    population = tidy_rows([("EL", 2020, 10), ("EL", 2021, 20), ("EU27_2020", 2021, 1000)],
+                           indicator="SP.POP.TOTL", unit="PERSONS", breakdown="")
+    out = ai.investment_per_inhabitant(investment, population)
+    # Greece's code becomes EL; Sweden (no population), Utopia (not a country) and OWID's aggregate are left out.
+    assert out[["geo", "year", "value", "projected", "population_year"]].values.tolist() == [
+        ["EL", 2020, 10.0, False, 2020],
+        ["EL", 2021, 15.0, False, 2021],  # recorded and projected both given: the recorded amount, as data
+        ["EL", 2022, 30.0, True, 2021],  # projection only: over the latest population, marked projected
+    ]
+
+
+def test_iso3_codes_map_to_the_reports_geo_codes():
+    assert ai.geo_of_iso3("GRC") == "EL"
+    assert ai.geo_of_iso3("GBR") == "UK"
+    assert ai.geo_of_iso3("ISL") == "IS"
+    assert ai.geo_of_iso3("OWID_EUR") is None
+    assert ai.geo_of_iso3(None) is None
+
+
+def _enterprise_inputs(investment=None, iceland=None):
+    empty = ai.tidy(tidy_rows([("DK", 2020, 1.0)])).iloc[0:0]
+    return chapter.EnterpriseInputs(any_ai=empty, technologies=empty, considered=empty, sector=empty,
+                                    sector_all=empty,
+                                    investment=pd.DataFrame() if investment is None else investment,
+                                    iceland=pd.DataFrame() if iceland is None else iceland)
+
+
+def test_investment_text_compares_recorded_amounts_only_and_the_chart_marks_projections():
+    rows = [("DK", 2021, 30.0, False), ("FI", 2021, 10.0, False), ("SE", 2021, 20.0, False),
+            ("DK", 2022, 1.0, True), ("FI", 2022, 99.0, True)]
+    investment = pd.DataFrame([{"geo": g, "year": y, "investment": v, "population": 1.0, "population_year": 2021,
+                                "value": v, "projected": p} for g, y, v, p in rows])
+    params = validate(["FI", "NO"], "EU27_2020", 2011, 2025)
+    inputs = _enterprise_inputs(investment)
+    facts = chapter._investment_facts(params, inputs)
+    assert facts["investment_year"].startswith("2021")  # the projected 2022 is never the text's year
+    assert facts["investment_values"] == "10.0 US dollars in Finland (3rd of 3)"
+    assert "20.0 US dollars" in facts["investment_median_clause"]
+    assert facts["investment_missing_sentence"].startswith("Norway has no amount")
+    fig = chapter.investment_chart(params, inputs)
+    assert fig.title.startswith("Finland ranks 3rd of 3")
+    shown = fig.data.set_index(["geo", "year"])
+    assert bool(shown.loc[("FI", 2022), "projected"]) and not bool(shown.loc[("FI", 2021), "projected"])
+    assert any("projected" in n.lower() or "projection" in n.lower() for n in fig.notes)
+    assert any("adjusted for inflation" in n for n in fig.notes)
+
+
+def test_statistics_iceland_rows_join_a_range_and_appear_only_when_iceland_is_selected():
+    statice = tidy_rows([("IS", 2024, 40), ("IS", 2024, 20), ("IS", 2024, 21)], indicator="x", breakdown="")
+    statice["indicator"] = ["enterprises using AI", "enterprises using AI (lower bound of the range given)",
+                            "enterprises using AI (upper bound of the range given)"]
+    statice["breakdown"] = ["size_emp=GE1", "size_emp=1-9", "size_emp=1-9"]
+    inputs = _enterprise_inputs(iceland=statice)
+    with_iceland = validate(["IS", "NO"], "EU27_2020", 2011, 2025)
+    rows = chapter.iceland_rows(with_iceland, inputs)
+    assert rows[["what", "size", "share"]].values.tolist() == [
+        ["Enterprises using AI", "1 or more employees", "40"], ["Enterprises using AI", "1–9 employees", "20–21"]]
+    table = chapter.iceland_table(with_iceland, inputs)
+    assert "not comparable" in table.title and any("1–9 employees" in n for n in table.notes)
+    assert "not comparable" in chapter._iceland_facts(with_iceland, inputs)["iceland_sentence"]
+    without = validate(["NO"], "EU27_2020", 2011, 2025)
+    assert chapter._iceland_facts(without, inputs)["iceland_sentence"] == ""
+    assert "not among the selected countries" in chapter.iceland_table(without, inputs)._repr_html_()

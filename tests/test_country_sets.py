@@ -187,9 +187,9 @@ def _ai_enterprises(params, inputs, show):
 
     inputs_ = chapter.enterprise_inputs(params)
     chapter.publish(chapter.enterprise_facts(params, inputs_))
-    for name in ("use_chart", "change_chart", "rank_chart", "technology_chart", "depth_chart", "funnel_chart",
-                 "sector_chart", "sector_rank_chart", "sector_technology_chart", "sector_creative_chart",
-                 "enterprise_scoreboard_chart"):
+    for name in ("use_chart", "change_chart", "rank_chart", "iceland_table", "technology_chart", "depth_chart",
+                 "funnel_chart", "sector_chart", "sector_rank_chart", "sector_technology_chart",
+                 "sector_creative_chart", "investment_chart", "enterprise_scoreboard_chart"):
         show(getattr(chapter, name)(params, inputs_))
 
 

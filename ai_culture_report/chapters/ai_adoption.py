@@ -8,14 +8,16 @@ and the years come from :class:`~ai_culture_report.params.ReportParams`, everyth
 from __future__ import annotations
 
 import math
+import re
 import textwrap
 from dataclasses import dataclass, field
 
 import altair as alt
 import pandas as pd
+from IPython.display import HTML
 
 from .. import ai_adoption as ai
-from .. import data, measures, prose
+from .. import data, measures, prose, tables
 from ..charts import AGGREGATE_COLOUR, CONTEXT_GREY, PALETTE, figure
 from ..charts import message_figure as message_chart
 from ..params import ReportParams, join_names, group_label
@@ -29,6 +31,9 @@ GENAI_SOURCE = "isoc_ai_iaiu_genai_use_individuals_2025"
 REASONS_SOURCE = "isoc_ai_iaiuxr_genai_reasons_not_used_2025"
 ICT_SOURCE = "isoc_sks_itspt_ict_specialists"
 POPULATION_SOURCE = "worldbank_population_total_eu_eea_2010_2024"
+INVESTMENT_SOURCE = "owid_cset_ai_private_investment"
+STATICE_SOURCE = "statice_is_enterprise_ai_use_text"
+ICELAND = "IS"  # the one country whose statistics office published its own figures (the Statistics Iceland table)
 
 ENTERPRISE_AXIS = "Enterprises with 10+ employees (%)"
 SECTOR_LABEL = "Information and communication (NACE J)"
@@ -210,6 +215,10 @@ class EnterpriseInputs:
     sector_all: pd.DataFrame = field(repr=False)  # all indicators of the sector file, J only
     source_years: str = ""  # the years the enterprise survey has in the snapshot, whatever the parameters
     considered_years: str = ""  # the same for the questions on considering and developing AI
+    # Private investment in AI per inhabitant (CSET via OWID), every country with population data, in the years.
+    investment: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+    # Statistics Iceland's own figures (scope 1+ employees: never compared with Eurostat's 10+).
+    iceland: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
 
 
 def span_text(years) -> str:
@@ -223,6 +232,7 @@ def enterprise_inputs(params: ReportParams) -> EnterpriseInputs:
     span = dict(year_start=params.year_start, year_end=params.year_end)
     sector_raw = data.load(SECTOR_SOURCE)
     any_raw = data.load(ANY_AI_SOURCE)
+    investment = ai.investment_per_inhabitant(data.load(INVESTMENT_SOURCE), data.load(POPULATION_SOURCE))
     return EnterpriseInputs(
         source_years=span_text(any_raw["year"]),
         considered_years=span_text(data.load(CONSIDERED_SOURCE)["year"]),
@@ -231,6 +241,8 @@ def enterprise_inputs(params: ReportParams) -> EnterpriseInputs:
         considered=ai.select(data.load(CONSIDERED_SOURCE), **span),
         sector=ai.select(sector_raw, ai.ANY_AI, nace_r2=SECTOR_NACE, **span),
         sector_all=ai.select(sector_raw, nace_r2=SECTOR_NACE, **span),
+        investment=investment[investment["year"].between(params.year_start, params.year_end)].reset_index(drop=True),
+        iceland=data.load(STATICE_SOURCE),
     )
 
 
@@ -304,6 +316,8 @@ def enterprise_facts(params: ReportParams, inputs: EnterpriseInputs) -> dict[str
     facts.update(_funnel_facts(params, inputs))
     facts.update(_sector_facts(params, inputs))
     facts.update(_enterprise_summary_facts(params, inputs))
+    facts.update(_iceland_facts(params, inputs))
+    facts.update(_investment_facts(params, inputs))
     return facts
 
 
@@ -1328,6 +1342,220 @@ def enterprise_scoreboard_chart(params: ReportParams, inputs: EnterpriseInputs):
         params, enterprise_indicators(params, inputs), name="ai-enterprise-scoreboard", area="enterprise AI use",
         sources=[ANY_AI_SOURCE, TECHNOLOGY_SOURCE, CONSIDERED_SOURCE, SECTOR_SOURCE],
         notes=["Technology and sector rows rest on single transcribed copies of the Eurostat files; re-check them."])
+
+
+# --- Statistics Iceland's own figures (not comparable with Eurostat) -------------------------------------------
+
+ICELAND_SIZES = {"GE1": "1 or more employees", "1-9": "1–9 employees", "GE250": "250 or more employees"}
+_BOUND = re.compile(r"\s*\((lower|upper) bound of the range given\)$")
+ICELAND_SCOPE_NOTE = ("Statistics Iceland's figures include enterprises with 1–9 employees, which Eurostat's survey "
+                      "(10 or more employees) leaves out, so they are not comparable with the Eurostat series in this "
+                      "chapter and are not drawn on its charts.")
+
+
+def iceland_rows(params: ReportParams, inputs: EnterpriseInputs) -> pd.DataFrame:
+    """Statistics Iceland's figures in the selected years, one row per measure and size class, in the file's order.
+
+    Where the release gives a range (a lower and an upper bound), the two rows become one with ``share`` '28–29'.
+    Columns: ``year, what, size, share, low, high``.
+    """
+    columns = ["year", "what", "size", "share", "low", "high"]
+    frame = inputs.iceland
+    if frame.empty:
+        return pd.DataFrame(columns=columns)
+    frame = expand_breakdown_frame(frame[frame["geo"] == ICELAND])
+    frame = frame[frame["year"].between(params.year_start, params.year_end)]
+    groups: dict[tuple, dict] = {}
+    for record in frame.to_dict("records"):
+        what = _BOUND.sub("", str(record["indicator"]))
+        size = str(record.get("size_emp", ""))
+        key = (int(record["year"]), what, size)
+        entry = groups.setdefault(key, {"year": key[0], "what": what[:1].upper() + what[1:],
+                                        "size": ICELAND_SIZES.get(size, size), "values": []})
+        entry["values"].append(float(record["value"]))
+    rows = []
+    for entry in groups.values():
+        low, high = min(entry["values"]), max(entry["values"])
+        share = prose.number(low, 0) if low == high else f"{prose.number(low, 0)}–{prose.number(high, 0)}"
+        rows.append({"year": entry["year"], "what": entry["what"], "size": entry["size"], "share": share,
+                     "low": low, "high": high})
+    return pd.DataFrame(rows, columns=columns)
+
+
+def expand_breakdown_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    from ..data import expand_breakdown
+
+    return expand_breakdown(frame.reset_index(drop=True))
+
+
+def _iceland_facts(params: ReportParams, inputs: EnterpriseInputs) -> dict[str, str]:
+    if ICELAND not in params.countries:
+        return {"iceland_sentence": ""}
+    rows = iceland_rows(params, inputs)
+    if rows.empty:
+        years = span_text(inputs.iceland["year"]) if len(inputs.iceland) else "no year"
+        return {"iceland_sentence": f"Statistics Iceland's own figures on enterprises' use of AI are for {years}, "
+                                    f"outside {params.year_start}–{params.year_end}."}
+    year = int(rows["year"].max())
+    rows = rows[rows["year"] == year]
+    in_eurostat = ICELAND in set(inputs.any_ai["geo"])
+    opening = ("Eurostat has no figures for Iceland, but Statistics Iceland published its own for "
+               if not in_eurostat else "Statistics Iceland also published its own figures for ")
+    parts = []
+    for size in ("1 or more employees", "250 or more employees"):
+        row = rows[rows["size"] == size]
+        if len(row):
+            first = row.iloc[0]
+            verb = re.sub(r"^Enterprises using ", "used ", first["what"])
+            parts.append(f"{first['share']}% of enterprises with {size} {verb}" if not parts else
+                         f"{first['share']}% of those with {size} {verb}")
+    lead = (f"by its count, {join_names(parts)} (table below)." if parts else "they are in the table below.")
+    return {"iceland_sentence": f"{opening}{year}: {lead} {ICELAND_SCOPE_NOTE}"}
+
+
+def iceland_table(params: ReportParams, inputs: EnterpriseInputs):
+    """Statistics Iceland's figures in a table of their own, or a one-line note when Iceland is not selected."""
+    if ICELAND not in params.countries:
+        return HTML("<p>Iceland is not among the selected countries, so Statistics Iceland's own figures are not "
+                    "shown.</p>")
+    rows = iceland_rows(params, inputs)
+    if rows.empty:
+        return HTML(f"<p>Statistics Iceland's own figures fall outside {params.year_start}–{params.year_end}.</p>")
+    years = span_text(rows["year"])
+    rows = rows.assign(group=[f"Enterprises with {size}" for size in rows["size"]])
+    return tables.table(
+        rows, name="iceland-enterprise-ai-statice",
+        title=(f"Iceland, {years}: enterprises using AI as counted by Statistics Iceland, which includes enterprises "
+               "with 1–9 employees (not comparable with Eurostat's figures for 10 or more)"),
+        columns=[tables.Column("what", "What Statistics Iceland counts", min_width="18em"),
+                 tables.Column("share", "Share of enterprises (%)", numeric=True)],
+        group_by="group", data=rows.drop(columns=["group"]),
+        sources=[STATICE_SOURCE],
+        notes=[ICELAND_SCOPE_NOTE,
+               "Rounded figures read from the text of Statistics Iceland's news release of 10 March 2026; the "
+               "reference year is taken from the release's address.",
+               "For enterprises with 1–9 employees the release gives a range, shown as such."])
+
+
+# --- Private investment in AI per inhabitant (CSET via OWID) ---------------------------------------------------
+
+INVESTMENT_AXIS = "US dollars per inhabitant, adjusted for inflation (OWID)"
+INVESTMENT_NOTES = [
+    "CSET's estimate of the funding raised by privately held AI companies in each country, in US dollars adjusted "
+    "for inflation with the US consumer price index by Our World in Data; the project the file was copied from "
+    "gives 2021 as the base year, which should be checked on the OWID chart page.",
+    "Divided by the World Bank's mid-year population of the same year; only countries in the population file (EU, "
+    "EEA and Switzerland) are drawn, so the United Kingdom and other countries outside it are not.",
+    "A single large funding round can make up most of a small country's total in one year: read one year's rank "
+    "with care.",
+]
+
+
+def dollars(value: float) -> str:
+    """'444' above 100, '49.1' below (per-inhabitant amounts in US dollars)."""
+    return prose.number(value, 0 if not prose.is_missing(value) and abs(value) >= 100 else 1)
+
+
+def _investment_frames(inputs: EnterpriseInputs) -> tuple[pd.DataFrame, pd.DataFrame, int | None]:
+    """Recorded amounts, projections after the last recorded year, and that year (None without data)."""
+    frame = inputs.investment
+    if frame.empty:
+        return frame, frame, None
+    recorded = frame[~frame["projected"]].assign(flag=None)
+    year = ai.latest_year(recorded)
+    projected = frame[frame["projected"] & (frame["year"] > (year or 0))]
+    return recorded, projected, year
+
+
+def _investment_facts(params: ReportParams, inputs: EnterpriseInputs) -> dict[str, str]:
+    recorded, _, year = _investment_frames(inputs)
+    if year is None:
+        return {"investment_values": "no amount on record", "investment_year": "the selected years",
+                "investment_median_clause": "no European country has an amount on record for them either",
+                "investment_missing_sentence": ""}
+    ranked = ai.rank_in(recorded, year)
+    mine = sorted_desc(ranked[ranked["geo"].isin(params.countries)])
+    n = len(ranked)
+    values = join_names([f"{dollars(v)}{' US dollars' if i == 0 else ''} in {ai.geo_name(g)} "
+                         f"({prose.ordinal(r)}{f' of {n}' if i == 0 else ''})"
+                         for i, (g, v, r) in enumerate(zip(mine["geo"], mine["value"], mine["rank"]))])
+    missing = [c for c in params.countries if c not in set(mine["geo"])]
+    facts = {
+        "investment_values": values or f"no amount on record for {params.names_of(params.countries)}",
+        "investment_year": f"{year}, the latest year with both an amount and a population",
+        "investment_median_clause": (f"the median of the {n} European countries with data was "
+                                     f"{dollars(float(ranked['value'].median()))} US dollars"),
+        "investment_missing_sentence": (
+            f"{params.names_of(missing)} {'has' if len(missing) == 1 else 'have'} no amount per inhabitant for {year} "
+            "in these data (no recorded funding, or no population figure), which is not the same as none."
+            if missing else ""),
+    }
+    return facts
+
+
+def investment_chart(params: ReportParams, inputs: EnterpriseInputs):
+    sources = [INVESTMENT_SOURCE, POPULATION_SOURCE]
+    name = "ai-private-investment-per-inhabitant"
+    recorded, projected, year = _investment_frames(inputs)
+    if year is None:
+        return message_chart(name, "No private AI investment per inhabitant in the selected years",
+                             f"CSET's series (via OWID) has recorded amounts from 2015 to 2024, and the population "
+                             f"data end in 2024; none of these years falls within {params.year_start}–"
+                             f"{params.year_end}.", sources, [])
+    ranked = ai.rank_in(recorded, year)
+    ranked["name"] = ranked["geo"].map(ai.geo_name).astype(object)
+    ranked["role"] = ranked["geo"].map(lambda g: "selected" if g in params.countries else "other").astype(object)
+    order = list(ranked.sort_values(["rank", "geo"])["name"])
+    bars = alt.Chart(ranked).mark_bar().encode(
+        y=alt.Y("name:N", sort=order, title=None),
+        x=alt.X("value:Q", title=INVESTMENT_AXIS),
+        color=alt.Color("role:N", scale=role_scale(), legend=role_legend(params, ["selected", "other"])),
+        tooltip=[alt.Tooltip("name:N", title="Country"), alt.Tooltip("year:Q", title="Year", format="d"),
+                 alt.Tooltip("value:Q", title="US dollars per inhabitant", format=",.1f"),
+                 alt.Tooltip("rank:Q", title="Rank")])
+    layers = [bars]
+    projection = projected[projected["geo"].isin(set(ranked["geo"]))].copy()
+    projection_years = sorted(set(projection["year"]))
+    label = ""
+    if len(projection):
+        label = f"{span_text(projection_years)} projected (OWID)"
+        projection["name"] = projection["geo"].map(ai.geo_name).astype(object)
+        projection["series"] = label
+        projection["role"] = projection["geo"].map(lambda g: "selected" if g in params.countries else "other")
+        layers.append(alt.Chart(projection).mark_point(filled=False, size=70, strokeWidth=1.6, opacity=0.75,
+                                                       color=AGGREGATE_COLOUR).encode(
+            y=alt.Y("name:N", sort=order, title=None),
+            x=alt.X("value:Q", title=INVESTMENT_AXIS),
+            shape=alt.Shape("series:N", scale=alt.Scale(domain=[label], range=["circle"]),
+                            legend=alt.Legend(title=None, orient="top")),
+            tooltip=[alt.Tooltip("name:N", title="Country"), alt.Tooltip("series:N", title="Projection"),
+                     alt.Tooltip("value:Q", title="US dollars per inhabitant (projected)", format=",.1f")]))
+    mine = sorted_desc(ranked[ranked["role"] == "selected"])
+    if len(mine):
+        best = mine.iloc[0]
+        title = (f"{best['name']} ranks {prose.ordinal(best['rank'])} of {len(ranked)} European countries for private "
+                 f"investment in AI per inhabitant: {dollars(best['value'])} US dollars in {year}")
+    else:
+        title = f"Private investment in AI per inhabitant in {len(ranked)} European countries ({year})"
+    subtitle = f"Bars: recorded amounts, {year}" + (
+        f"; hollow circles: OWID's projection for {span_text(projection_years)}, not data" if label else "")
+    chart = alt.layer(*layers).resolve_scale(shape="independent").properties(
+        title=alt.Title(title, subtitle=subtitle), width=540, height=alt.Step(15))
+    description = (f"Bar chart ranking {len(ranked)} European countries by private investment in AI per inhabitant "
+                   f"in {year}, in US dollars adjusted for inflation, the {group_label(params)} highlighted"
+                   + (f"; hollow circles show OWID's projections for {span_text(projection_years)}" if label else "")
+                   + ". " + "; ".join(f"{n} ranks {r} with {dollars(v)} US dollars" for n, r, v in
+                                      zip(mine["name"], mine["rank"], mine["value"])) + ".")
+    notes = missing_note(params, ranked, f"the {year} data") + list(INVESTMENT_NOTES)
+    if label:
+        notes.append(f"Projections for {span_text(projection_years)} are OWID's, divided by the latest population "
+                     "available (2024 at most); they are drawn as hollow circles and never used in the text.")
+    shown = pd.concat([ranked.assign(projected=False),
+                       projection.assign(rank=pd.NA, n_ranked=pd.NA) if len(projection) else None])
+    columns = ["geo", "name", "role", "year", "value", "projected", "investment", "population", "population_year",
+               "rank", "n_ranked"]
+    shown = shown.reindex(columns=columns)
+    return figure(chart, name=name, description=description, data=shown, sources=sources, notes=notes)
 
 
 # =================================================================================================================

@@ -324,3 +324,35 @@ def place_labels(points, width: float, height: float, char_width: float = 5.6, l
         if inside and free:
             kept.append(box)
     return out
+
+
+def _distance_to_ring(x: float, y: float, ring) -> float:
+    """Distance in degrees of latitude from (x, y) to the ring's edges (longitudes scaled by cos latitude)."""
+    import math
+
+    k = math.cos(math.radians(y))
+    best = math.inf
+    for (x1, y1), (x2, y2) in zip(ring, ring[1:]):
+        ax, ay, bx, by = (x1 - x) * k, y1 - y, (x2 - x) * k, y2 - y
+        dx, dy = bx - ax, by - ay
+        t = 0.0 if dx == dy == 0 else max(0.0, min(1.0, -(ax * dx + ay * dy) / (dx * dx + dy * dy)))
+        best = min(best, math.hypot(ax + t * dx, ay + t * dy))
+    return best
+
+
+def nearest_region(x: float, y: float, regions: dict, prefix: str, within: float) -> str | None:
+    """The region containing (x, y) or, failing that, the one whose boundary is nearest, if within
+    ``within`` degrees: generalised boundaries leave some coastal towns in the sea, and small enclaves
+    (the Vatican, San Marino) appear as holes that swallow the city around them."""
+    inside = region_in_country(x, y, regions, prefix)
+    if inside is not None:
+        return inside
+    best, best_id = within, None
+    for region_id, parts in regions.items():
+        if region_id.startswith(prefix):
+            for polygon in parts:
+                for ring in polygon:
+                    d = _distance_to_ring(x, y, ring)
+                    if d <= best:
+                        best, best_id = d, region_id
+    return best_id

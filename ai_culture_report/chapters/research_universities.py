@@ -559,38 +559,58 @@ def genai_facts(params: ReportParams, frames: OutputData) -> dict[str, str]:
 
 # --- Notebook 1 charts ---------------------------------------------------------------------------------------
 
-def per_million_chart(params: ReportParams, frames: OutputData):
-    if publication_period(params, frames) is None:
-        return _no_publications_chart(params, frames, "ai-publications-per-million")
-    first, last = publication_period(params, frames)
-    frame = frames.per_capita[frames.per_capita["year"].between(first, last)
-                              & frames.per_capita["geo"].isin(research.EUROPE)
-                              & frames.per_capita["per_million"].notna()].copy()
+SMALL_COUNT = 20  # publications a year below which a country's per-inhabitant value jumps about
+
+
+def _per_million_lines(params: ReportParams, source: pd.DataFrame, first: int, last: int, count_title: str,
+                       y_title: str):
+    """The layers of a per-million line chart shared by both publication sources: the selected countries
+    coloured, the other European countries grey. Returns the drawn frame, the selected rows, their names,
+    their rows of the last year (largest first) and the layers."""
+    frame = source[source["year"].between(first, last) & source["geo"].isin(research.EUROPE)
+                   & source["per_million"].notna()].copy()
     frame["name"] = frame["geo"].map(research.geo_label)
     frame["role"] = frame["geo"].map(lambda g: "selected" if g in params.countries else "other")
     frame = frame.sort_values(["role", "geo", "year"]).reset_index(drop=True)
     selected = frame[frame["role"] == "selected"]
-    codes = [c for c in params.countries if c in set(selected["geo"])]
-    names = [research.geo_label(c) for c in codes]
+    names = [research.geo_label(c) for c in params.countries if c in set(selected["geo"])]
     latest = selected[selected["year"] == last].sort_values(["per_million", "geo"], ascending=[False, True])
+    tooltip = [alt.Tooltip("name:N", title="Country"), alt.Tooltip("year:O", title="Year"),
+               alt.Tooltip("value:Q", title=count_title, format=",.0f"),
+               alt.Tooltip("per_million:Q", title="Per million inhabitants", format=",.0f")]
+    x = alt.X("year:O", title="Publication year", axis=alt.Axis(labelAngle=0))
+    y = alt.Y("per_million:Q", title=y_title)
+    layers = [alt.Chart(frame[frame["role"] == "other"]).mark_line(color=CONTEXT_GREY, strokeWidth=1, opacity=0.6)
+              .encode(x=x, y=y, detail="geo:N", tooltip=tooltip)]
+    if len(selected):
+        layers.append(alt.Chart(selected).mark_line(point=True).encode(
+            x=x, y=y, color=alt.Color("name:N", title="Country", scale=alt.Scale(domain=names, range=_colours(names))),
+            tooltip=tooltip))
+    return frame, selected, names, latest, layers
+
+
+def _small_count_note(frame: pd.DataFrame, last: int) -> list[str]:
+    small = frame[(frame["year"] == last) & (frame["value"] < SMALL_COUNT)]
+    if small.empty:
+        return []
+    names = join_names(sorted(small["name"].unique()))
+    return [f"{names} rest{'s' if small['geo'].nunique() == 1 else ''} on fewer than {SMALL_COUNT} publications in "
+            f"{last}, so {'its' if small['geo'].nunique() == 1 else 'their'} values per inhabitant move a lot."]
+
+
+def per_million_chart(params: ReportParams, frames: OutputData):
+    if publication_period(params, frames) is None:
+        return _no_publications_chart(params, frames, "ai-publications-per-million")
+    first, last = publication_period(params, frames)
+    frame, selected, names, latest, layers = _per_million_lines(
+        params, frames.per_capita, first, last, "AI works", "AI works per million inhabitants")
     if len(latest):
         top = latest.iloc[0]
         title = (f"{top['name']} publishes the most AI research per inhabitant among the {group_label(params)}: "
                  f"{top['per_million']:,.0f} works per million in {last}")
     else:
         title = f"AI works per million inhabitants in European countries, {first}–{last}"
-    tooltip = [alt.Tooltip("name:N", title="Country"), alt.Tooltip("year:O", title="Year"),
-               alt.Tooltip("value:Q", title="AI works", format=",.0f"),
-               alt.Tooltip("per_million:Q", title="Per million inhabitants", format=",.0f")]
-    x = alt.X("year:O", title="Publication year", axis=alt.Axis(labelAngle=0))
-    y = alt.Y("per_million:Q", title="AI works per million inhabitants")
-    others = alt.Chart(frame[frame["role"] == "other"]).mark_line(
-        color=CONTEXT_GREY, strokeWidth=1, opacity=0.6).encode(
-        x=x, y=y, detail="geo:N", tooltip=tooltip)
-    mine = alt.Chart(selected).mark_line(point=True).encode(
-        x=x, y=y, color=alt.Color("name:N", title="Country", scale=alt.Scale(domain=names, range=_colours(names))),
-        tooltip=tooltip)
-    chart = alt.layer(others, mine).properties(
+    chart = alt.layer(*layers).properties(
         title=alt.Title(title, subtitle="Grey lines: the other European countries in the file"), width=560, height=340)
     description = (f"Line chart of AI works per million inhabitants from {first} to {last} for "
                    f"{join_names(names) or 'no selected country'}, with the other European countries as grey lines. "
@@ -723,16 +743,8 @@ def cset_chart(params: ReportParams, frames: OutputData):
                               prose.outside_years("CSET file of AI publications", frames.cset["year"],
                                                   params.year_start, params.year_end) + " Nothing is drawn.", [CSET])
     first, last = period
-    cset = frames.cset
-    frame = cset[cset["year"].between(first, last) & cset["geo"].isin(research.EUROPE)
-                 & cset["per_million"].notna()].copy()
-    frame["name"] = frame["geo"].map(research.geo_label)
-    frame["role"] = frame["geo"].map(lambda g: "selected" if g in params.countries else "other")
-    frame = frame.sort_values(["role", "geo", "year"]).reset_index(drop=True)
-    selected = frame[frame["role"] == "selected"]
-    codes = [c for c in params.countries if c in set(selected["geo"])]
-    names = [research.geo_label(c) for c in codes]
-    latest = selected[selected["year"] == last].sort_values(["per_million", "geo"], ascending=[False, True])
+    frame, selected, names, latest, layers = _per_million_lines(
+        params, frames.cset, first, last, "AI publications (CSET)", "AI publications per million inhabitants (CSET)")
     openalex = publication_period(params, frames)
     if len(latest):
         top = latest.iloc[0]
@@ -743,17 +755,6 @@ def cset_chart(params: ReportParams, frames: OutputData):
                  f"(CSET)")
     else:
         title = f"AI publications per million inhabitants in European countries (CSET), {first}–{last}"
-    tooltip = [alt.Tooltip("name:N", title="Country"), alt.Tooltip("year:O", title="Year"),
-               alt.Tooltip("value:Q", title="AI publications (CSET)", format=",.0f"),
-               alt.Tooltip("per_million:Q", title="Per million inhabitants", format=",.0f")]
-    x = alt.X("year:O", title="Publication year", axis=alt.Axis(labelAngle=0))
-    y = alt.Y("per_million:Q", title="AI publications per million inhabitants (CSET)")
-    layers = [alt.Chart(frame[frame["role"] == "other"]).mark_line(color=CONTEXT_GREY, strokeWidth=1, opacity=0.6)
-              .encode(x=x, y=y, detail="geo:N", tooltip=tooltip)]
-    if len(selected):
-        layers.append(alt.Chart(selected).mark_line(point=True).encode(
-            x=x, y=y, color=alt.Color("name:N", title="Country",
-                                      scale=alt.Scale(domain=names, range=_colours(names))), tooltip=tooltip))
     after = openalex is not None and first <= openalex[1] < last
     if after:
         end = pd.DataFrame({"year": [openalex[1]], "label": [f"OpenAlex series ends ({openalex[1]})"]})
@@ -773,8 +774,7 @@ def cset_chart(params: ReportParams, frames: OutputData):
     if no_population:
         notes.append(f"Population: World Bank mid-year estimates; {join_names([in_text(c) for c in no_population])} "
                      f"{'is' if len(no_population) == 1 else 'are'} not in the population file and not drawn.")
-    if "LI" in set(frame["geo"]):
-        notes.append("Liechtenstein's values rest on fewer than 20 publications a year and move a lot.")
+    notes += _small_count_note(frame, last)
     notes += _missing_note(params, selected["geo"], "CSET count or population")
     return figure(chart, name="cset-ai-publications-per-million", description=description,
                   data=frame[["geo", "name", "role", "year", "value", "population", "per_million"]],

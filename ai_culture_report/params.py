@@ -175,7 +175,10 @@ def last_validated() -> ReportParams | None:
 
 
 def group_label(params: ReportParams) -> str:
-    """'Nordic countries', or 'selected countries' when no short region name is given."""
+    """'Nordic countries'; 'selected countries' when no short region name is given; and for a single
+    country 'selected countries (Iceland)', since 'Icelandic countries' would name a group that is not there."""
+    if len(params.countries) == 1:
+        return f"selected countries ({country_name(params.countries[0])})"
     return f"{params.region_short} countries" if params.region_short not in ("", "selected") else "selected countries"
 
 

@@ -126,7 +126,7 @@ def reuse_html(*, kind: str, anchor: str, name: str, title: str, csv: str, rows:
     label = "chart" if kind == "chart" else "table"
     return (
         f'<p class="chart-download"><a download="{name}.csv" href="{data_uri(csv, "text/csv")}">'
-        f"Download the data behind this {label} (CSV, {rows} rows)</a> · "
+        f"Download the data behind this {label} (CSV, {rows:,} row{'' if rows == 1 else 's'})</a> · "
         f'<a download="{name}.metadata.json" href="{data_uri(metadata, "application/json")}">'
         f"its metadata (JSON: units, sources, licences, citation)</a></p>"
         f'<p class="chart-cite"><strong>Cite this {label}:</strong> {html.escape(item_citation(kind, title, sources))} '

@@ -242,6 +242,8 @@ def test_group_label_and_fixed_country_colours_follow_the_parameters():
     assert list(colours) == ["EE", "LV", "LT"] and len(set(colours.values())) == 3
     anonymous = validate(["PT", "PL"], "EA", 2011, 2025)
     assert chapter.group_label(anonymous) == "selected countries"
+    alone = validate(["IS"], region_name="Iceland", region_short="Icelandic")
+    assert chapter.group_label(alone) == "selected countries (Iceland)"
 
 
 def test_empty_inputs_keep_their_columns():

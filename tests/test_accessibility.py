@@ -45,9 +45,13 @@ def node_missing_reason() -> str | None:
 
 
 def is_redirect_stub(page: Path) -> bool:
-    """Sphinx's index.html only redirects to the root page, which is audited itself."""
+    """index.html only redirects to the root page, which is audited itself.
+
+    The browser leaves a redirecting page at once, so axe would run on a page being torn down
+    ("Execution context was destroyed"); its markup is checked by the HTML validator instead.
+    """
     head = page.read_text(encoding="utf-8")[:2000]
-    return re.search(r"<meta\s+http-equiv=\"refresh\"", head, re.IGNORECASE) is not None and "<body" not in head
+    return re.search(r"<meta\s+http-equiv=\"refresh\"", head, re.IGNORECASE) is not None
 
 
 def audited_pages(html_root: Path) -> list[str]:

@@ -32,6 +32,43 @@ from .data import Resource, resource as registered_resource
 PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000"]
 CONTEXT_GREY = "#9A9A9A"  # countries outside the selection
 AGGREGATE_COLOUR = "#000000"  # the comparison aggregate
+
+# The book's colour grammar: each colour means one thing in every chart. Charts and their
+# subtitles take colours and their names from here, so a subtitle names the colour drawn.
+ABOVE_COLOUR = PALETTE[0]  # above the indicator's reference
+BELOW_COLOUR = PALETTE[1]  # at or below the reference
+SELECTED_COLOUR = PALETTE[0]  # the selected countries, when they are not told apart
+NO_DATA_COLOUR = "#E0E0E0"  # a missing value: drawn light grey and labelled, never coloured like a result
+NO_DATA_LABEL = "no data"
+COLOUR_NAMES = {PALETTE[0]: "blue", PALETTE[1]: "orange", PALETTE[2]: "green", PALETTE[3]: "pink",
+                PALETTE[4]: "yellow-orange", PALETTE[5]: "light blue", PALETTE[6]: "yellow", "#000000": "black",
+                CONTEXT_GREY: "grey", NO_DATA_COLOUR: "light grey"}
+
+
+def colour_name(colour: str) -> str:
+    """The word a subtitle or legend uses for a colour of the grammar."""
+    return COLOUR_NAMES[colour]
+
+
+def comparison_colour(field_name: str, above: str = "above the reference", below: str = "at or below the reference",
+                      *, legend: alt.Legend | None = None) -> alt.Color:
+    """Colour by position against the reference: blue above, orange at or below, light grey for no data.
+
+    ``field_name`` holds one of ``above``, ``below`` or ``NO_DATA_LABEL`` per row.
+    """
+    return alt.Color(
+        f"{field_name}:N",
+        scale=alt.Scale(domain=[above, below, NO_DATA_LABEL], range=[ABOVE_COLOUR, BELOW_COLOUR, NO_DATA_COLOUR]),
+        legend=legend if legend is not None else alt.Legend(title=None, orient="top"),
+    )
+
+
+def position_label(value: float | None, reference: float | None, above: str = "above the reference",
+                   below: str = "at or below the reference") -> str:
+    """The ``comparison_colour`` category of one value."""
+    if value is None or reference is None or value != value or reference != reference:
+        return NO_DATA_LABEL
+    return above if value > reference else below
 SEQUENTIAL_SCHEME = "viridis"
 FONT = "DejaVu Sans, Helvetica, Arial, sans-serif"
 WIDTH = 620
@@ -70,7 +107,8 @@ def highlight_colour(field_name: str, selected_label: str = "selected") -> alt.C
     """Colour encoding that draws selected rows in blue and the rest in grey."""
     return alt.Color(
         f"{field_name}:N",
-        scale=alt.Scale(domain=[selected_label, "aggregate", "other"], range=[PALETTE[0], AGGREGATE_COLOUR, CONTEXT_GREY]),
+        scale=alt.Scale(domain=[selected_label, "aggregate", "other"],
+                        range=[SELECTED_COLOUR, AGGREGATE_COLOUR, CONTEXT_GREY]),
         legend=alt.Legend(title=None, orient="top"),
     )
 

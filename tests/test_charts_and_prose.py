@@ -147,3 +147,17 @@ def test_message_figure_says_why_there_is_no_chart():
     assert found.title == "No data for Kosovo" and found.svg.startswith("<svg")
     assert found.description == "No chart: The source has no value for Kosovo."
     assert found.data["message"].tolist() == ["The source has no value for Kosovo."]
+
+
+def test_colour_grammar_gives_missing_values_their_own_labelled_grey():
+    from ai_culture_report import charts
+
+    assert charts.position_label(21.0, 20.0) == "above the reference"
+    assert charts.position_label(20.0, 20.0) == "at or below the reference"
+    assert charts.position_label(float("nan"), 20.0) == charts.NO_DATA_LABEL
+    assert charts.position_label(5.0, None) == charts.NO_DATA_LABEL
+    scale = charts.comparison_colour("position").to_dict()["scale"]
+    colours = dict(zip(scale["domain"], scale["range"]))
+    assert colours[charts.NO_DATA_LABEL] == charts.NO_DATA_COLOUR
+    assert len(set(colours.values())) == 3  # above, below and missing never share a colour
+    assert charts.colour_name(colours["above the reference"]) == "blue"

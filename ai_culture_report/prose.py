@@ -12,7 +12,6 @@ the same text, whereas unquoted text such as "13,485" would be read as a tuple.
 from __future__ import annotations
 
 import math
-from decimal import ROUND_HALF_UP, Decimal
 
 from IPython.display import Markdown
 from myst_nb import glue
@@ -27,29 +26,33 @@ def is_missing(value) -> bool:
         return False
 
 
-def half_up(value, digits: int) -> float:
-    """Round half away from zero on the decimal value as published (19.95 -> 20.0), as statistical
-    offices do; binary floats would otherwise round 19.95 down to 19.9."""
-    quantum = Decimal(1).scaleb(-digits)
-    return float(Decimal(repr(float(value))).quantize(quantum, rounding=ROUND_HALF_UP))
+def as_charted(value, digits: int) -> float:
+    """Round exactly as the charts do, so text and chart never show one value two ways.
+
+    Vega's number formats (JavaScript's toFixed) and Python's format() both round the stored
+    binary value: a published 19.95 is held as 19.9499… and shows as 19.9 in the chart's labels,
+    tooltips and text descriptions alike. Rounding the decimal half up here (to 20.0) made the
+    text disagree with its chart.
+    """
+    return float(f"{float(value):.{digits}f}")
 
 
 def number(value, digits: int = 1, missing: str = "not available") -> str:
     if is_missing(value):
         return missing
-    return f"{half_up(value, digits):,.{digits}f}"
+    return f"{as_charted(value, digits):,.{digits}f}"
 
 
 def percent(value, digits: int = 1, missing: str = "not available") -> str:
     """4.1% (a share, in per cent)."""
-    return missing if is_missing(value) else f"{half_up(value, digits):.{digits}f}%"
+    return missing if is_missing(value) else f"{as_charted(value, digits):.{digits}f}%"
 
 
 def points(value, digits: int = 1, missing: str = "not available") -> str:
     """+0.3 percentage points (a change of a share)."""
     if is_missing(value):
         return missing
-    rounded = half_up(value, digits)
+    rounded = as_charted(value, digits)
     sign = "+" if rounded > 0 else ("−" if rounded < 0 else "±")
     unit = "percentage point" if abs(rounded) == 1 else "percentage points"
     return f"{sign}{abs(rounded):.{digits}f} {unit}"
@@ -59,13 +62,13 @@ def signed_percent(value, digits: int = 1, missing: str = "not available") -> st
     """+3.2% (a relative change)."""
     if is_missing(value):
         return missing
-    rounded = half_up(value, digits)
+    rounded = as_charted(value, digits)
     sign = "+" if rounded > 0 else ("−" if rounded < 0 else "±")
     return f"{sign}{abs(rounded):.{digits}f}%"
 
 
 def ratio(value, digits: int = 2, missing: str = "not available") -> str:
-    return missing if is_missing(value) else f"{half_up(value, digits):.{digits}f}×"
+    return missing if is_missing(value) else f"{as_charted(value, digits):.{digits}f}×"
 
 
 def ordinal(value: int) -> str:

@@ -20,8 +20,10 @@ import re
 import sys
 from pathlib import Path
 
-import nbformat
 from bs4 import BeautifulSoup
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from ai_culture_report.bookaudit import glued_values  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 LONG_GLUE_WORDS = 12
@@ -52,26 +54,10 @@ def notebooks_without_module(repo: Path) -> list[str]:
     return [nb.stem for nb in sorted((repo / "chapters").glob("*.ipynb")) if nb.stem not in modules]
 
 
-def glued_values(notebook: Path) -> list[str]:
-    """The plain-text form of every value glued in an executed notebook."""
-    values = []
-    for cell in nbformat.read(notebook, as_version=4).cells:
-        for output in cell.get("outputs", []):
-            record = output.get("metadata", {}).get("scrapbook")
-            if record:
-                # myst-nb stores a glued value under its mime type behind a prefix
-                prefix = record.get("mime_prefix", "")
-                data = {key.removeprefix(prefix): value for key, value in output.get("data", {}).items()}
-                if "text/plain" in data and not any(k.startswith(("image/", "application/vnd.vega")) or k == "text/html"
-                                                    for k in data):
-                    values.append(str(data["text/plain"]).strip("'\""))
-    return values
-
-
 def glue_lengths(executed: list[Path]) -> dict[str, dict]:
     report = {}
     for notebook in executed:
-        values = glued_values(notebook)
+        values = [text for _, text in glued_values(notebook)]
         long = [v for v in values if len(v.split()) > LONG_GLUE_WORDS]
         report[notebook.stem] = {"glued": len(values), "long": len(long)}
     return report

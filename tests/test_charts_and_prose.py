@@ -99,7 +99,9 @@ def test_glued_text_is_pasted_exactly_as_written(text):
 
 def test_formatters():
     assert prose.percent(4.123) == "4.1%"
-    assert prose.percent(19.95) == "20.0%"  # half up on the published decimal, not on the binary float
+    # the text rounds as the chart's d3 formats and the Python descriptions do (binary value), so they agree
+    assert prose.percent(19.95) == f"{19.95:.1f}%" == "19.9%"
+    assert prose.percent(11.45) == f"{11.45:.1f}%"
     assert prose.points(-0.05) == "−0.1 percentage points"
     assert prose.points(1.04) == "+1.0 percentage point"
     assert prose.points(-0.25, 2) == "−0.25 percentage points"

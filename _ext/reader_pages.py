@@ -7,6 +7,9 @@
   its scripts, one of which declares a constant twice and logs an error on every page.
   They are dropped.
 - Each page gets a meta description: the opening of its first paragraph.
+- Nothing holds up the first paint that need not: every script file is deferred, scripts for
+  widgets a page lacks (copy buttons, toggles, tabs) are left out, and the search index loads on
+  the search page only (``templates/theme/layout.html``).
 - The download menu of every page offers the whole report as a PDF, and a chapter's menu offers
   its notebook twice: as executed for this book, and without outputs, ready to re-run. A short
   note at the end of each chapter says how to re-run it.
@@ -60,12 +63,39 @@ def _is_thebe(script) -> bool:
     return "thebe" in _script_name(script) or "THEBE_JS_URL" in str(getattr(script, "attributes", {}).get("body", ""))
 
 
+# Scripts for widgets a page may not have, and the markup that shows it has them.
+WIDGET_SCRIPTS = {"clipboard.min.js": "<pre", "copybutton.js": "<pre", "design-tabs.js": "sd-tab",
+                  "togglebutton.js": ("toggle", "dropdown")}
+
+
+def _used_by(script, body: str) -> bool:
+    name = _script_name(script).split("?")[0].rsplit("/", 1)[-1]
+    markers = WIDGET_SCRIPTS.get(name)
+    if markers is None:
+        return True
+    return any(marker in body for marker in ((markers,) if isinstance(markers, str) else markers))
+
+
+def _deferred(script, javascript_class):
+    """The same script file, run after the page is parsed, so it never holds up the first paint.
+
+    Deferred scripts still run in document order, and the few inline ones only set variables
+    that the files read when they run.
+    """
+    filename = getattr(script, "filename", None)
+    attributes = dict(getattr(script, "attributes", {}) or {})
+    if not filename or "async" in attributes or "defer" in attributes:
+        return script
+    attributes["defer"] = "defer"
+    return javascript_class(filename, priority=getattr(script, "priority", 500), **attributes)
+
+
 def on_page_context(app, pagename, templatename, context, doctree) -> None:
     from sphinx.builders.html._assets import _JavaScript
 
     body = context.get("body", "")
-    scripts = [s for s in context.get("script_files", [])
-               if not _script_name(s).endswith(CHART_BUNDLE) and not _is_thebe(s)]
+    scripts = [_deferred(s, _JavaScript) for s in context.get("script_files", [])
+               if not _script_name(s).endswith(CHART_BUNDLE) and not _is_thebe(s) and _used_by(s, body)]
     if 'class="report-chart"' in body:
         url = context["pathto"](f"_static/{CHART_BUNDLE}", 1)
         scripts.append(_JavaScript(None, body=_LOADER % json.dumps(url)))

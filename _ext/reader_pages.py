@@ -33,15 +33,26 @@ DESCRIPTION_LENGTH = 155
 _PARAGRAPH = re.compile(r"<p\b[^>]*>(.*?)</p>", re.S)
 _TAG = re.compile(r"<[^>]+>")
 
+# The static SVG of every chart is already in the page; the interactive layer (0.9 MB of Vega)
+# arrives when the reader first scrolls, points or types, or once the page has been quiet for a
+# few seconds, so it never competes with the first paint and the first reading.
 _LOADER = """
-window.addEventListener("load", function () {
-  setTimeout(function () {
+(function () {
+  var started = false;
+  function loadCharts() {
+    if (started) return;
+    started = true;
     var script = document.createElement("script");
     script.src = %s;
     document.head.appendChild(script);
-  }, 0);
-});
+  }
+  ["scroll", "wheel", "pointerover", "pointerdown", "touchstart", "keydown", "focusin"].forEach(function (name) {
+    window.addEventListener(name, loadCharts, { once: true, passive: true });
+  });
+  window.addEventListener("load", function () { setTimeout(loadCharts, %d); });
+})();
 """
+QUIET_MS_BEFORE_CHARTS = 5000
 
 
 def page_description(body: str) -> str | None:
@@ -98,7 +109,7 @@ def on_page_context(app, pagename, templatename, context, doctree) -> None:
                if not _script_name(s).endswith(CHART_BUNDLE) and not _is_thebe(s) and _used_by(s, body)]
     if 'class="report-chart"' in body:
         url = context["pathto"](f"_static/{CHART_BUNDLE}", 1)
-        scripts.append(_JavaScript(None, body=_LOADER % json.dumps(url)))
+        scripts.append(_JavaScript(None, body=_LOADER % (json.dumps(url), QUIET_MS_BEFORE_CHARTS)))
     context["script_files"] = scripts
     description = page_description(body)
     if description:

@@ -288,17 +288,16 @@ alt.renderers.enable("offline_svg")
 
 # Run by the vendored bundle: replace each static SVG by the interactive chart.
 _UPGRADE_SNIPPET = """
-function upgradeReportCharts() {
-  document.querySelectorAll("figure.report-chart").forEach(function (figure) {
+function upgradeChart(figure) {
     var specNode = figure.querySelector("script.vega-spec");
     var staticNode = figure.querySelector(".chart-static");
-    if (!specNode || !staticNode || figure.dataset.interactive) return;
+    if (!specNode || !staticNode || figure.dataset.interactive) return Promise.resolve();
     var holder = document.createElement("div");
     holder.className = "chart-interactive";
     holder.setAttribute("role", "img");
     holder.setAttribute("aria-label", staticNode.getAttribute("aria-label") || "");
     var spec = JSON.parse(specNode.textContent);
-    vegaEmbed(holder, spec, { renderer: "svg", actions: false }).then(function () {
+    return vegaEmbed(holder, spec, { renderer: "svg", actions: false }).then(function () {
       // As for the static chart: the wrapper is the image and carries the description.
       holder.setAttribute("role", "img");
       holder.setAttribute("aria-label", staticNode.getAttribute("aria-label") || "");
@@ -307,7 +306,14 @@ function upgradeReportCharts() {
       figure.dataset.interactive = "true";
       staticNode.replaceWith(holder);
     }).catch(function () { /* keep the static chart */ });
-  });
+}
+function upgradeReportCharts() {
+  // One chart per task, so the page stays responsive while they upgrade.
+  var figures = Array.prototype.slice.call(document.querySelectorAll("figure.report-chart"));
+  (function next(i) {
+    if (i >= figures.length) return;
+    upgradeChart(figures[i]).then(function () { setTimeout(function () { next(i + 1); }, 0); });
+  })(0);
 }
 if (document.readyState === "loading") {
   document.addEventListener("DOMContentLoaded", upgradeReportCharts);

@@ -8,7 +8,7 @@
   They are dropped.
 - Each page gets a meta description: the opening of its first paragraph.
 - Nothing holds up the first paint that need not: every script file is deferred, scripts for
-  widgets a page lacks (copy buttons, toggles, tabs) are left out, and the search index loads on
+  widgets a page lacks (copy buttons, toggles, tabs), and their styles, are left out, and the search index loads on
   the search page only (``templates/theme/layout.html``).
 - The download menu of every page offers the whole report as a PDF, and a chapter's menu offers
   its notebook twice: as executed for this book, and without outputs, ready to re-run. A short
@@ -74,14 +74,17 @@ def _is_thebe(script) -> bool:
     return "thebe" in _script_name(script) or "THEBE_JS_URL" in str(getattr(script, "attributes", {}).get("body", ""))
 
 
-# Scripts for widgets a page may not have, and the markup that shows it has them.
-WIDGET_SCRIPTS = {"clipboard.min.js": "<pre", "copybutton.js": "<pre", "design-tabs.js": "sd-tab",
-                  "togglebutton.js": ("toggle", "dropdown")}
+# Scripts and styles for widgets a page may not have, and the markup that shows it has them
+# (an empty tuple: no page uses it, as thebe is switched off).
+WIDGET_ASSETS = {"clipboard.min.js": "<pre", "copybutton.js": "<pre", "copybutton.css": "<pre",
+                 "design-tabs.js": "sd-tab", "sphinx-design.min.css": "sd-",
+                 "togglebutton.js": ("toggle", "dropdown"), "togglebutton.css": ("toggle", "dropdown"),
+                 "sphinx-thebe.css": ()}
 
 
-def _used_by(script, body: str) -> bool:
-    name = _script_name(script).split("?")[0].rsplit("/", 1)[-1]
-    markers = WIDGET_SCRIPTS.get(name)
+def _used_by(asset, body: str) -> bool:
+    name = _script_name(asset).split("?")[0].rsplit("/", 1)[-1]
+    markers = WIDGET_ASSETS.get(name)
     if markers is None:
         return True
     return any(marker in body for marker in ((markers,) if isinstance(markers, str) else markers))
@@ -111,6 +114,7 @@ def on_page_context(app, pagename, templatename, context, doctree) -> None:
         url = context["pathto"](f"_static/{CHART_BUNDLE}", 1)
         scripts.append(_JavaScript(None, body=_LOADER % (json.dumps(url), QUIET_MS_BEFORE_CHARTS)))
     context["script_files"] = scripts
+    context["css_files"] = [c for c in context.get("css_files", []) if _used_by(c, body)]
     description = page_description(body)
     if description:
         context["metatags"] = context.get("metatags", "") + \

@@ -27,8 +27,11 @@ import re
 
 import pandas as pd
 
-from . import measures
-from .params import country_name, is_country_code
+from . import data, measures
+from .params import ReportParams, country_name, is_country_code
+
+PUBLICATIONS = "openalex_ai_publications_by_country"
+POPULATION = "worldbank_population_total_eu_eea_2010_2024"
 
 # OpenAlex returns ISO 3166-1 codes; the report uses Eurostat's.
 ISO_TO_EUROSTAT = {"GR": "EL", "GB": "UK"}
@@ -505,3 +508,29 @@ def rank_differences(first: pd.DataFrame, second: pd.DataFrame, year: int, selec
     rows = [{"geo": g, "name": geo_label(g), "rank_first": int(rank_a[g]), "rank_second": int(rank_b[g]),
              "difference": int(rank_b[g] - rank_a[g])} for g in selected if g in set(common)]
     return pd.DataFrame(rows, columns=["geo", "name", "rank_first", "rank_second", "difference"])
+
+
+# --------------------------------------------------------------------------------------------
+# The research indicator of the synthesis
+# --------------------------------------------------------------------------------------------
+
+def synthesis_indicators(params: ReportParams) -> pd.DataFrame:
+    """AI publications per million inhabitants for every European country with data, in the latest year of
+    the OpenAlex file inside the report's window: the synthesis's "AI research output".
+
+    Horizon 2020 participations per inhabitant are deliberately not offered: the CORDIS extract holds every
+    participation of its scope countries but only the scope-linked ones of every other country, so such a
+    comparison would favour the scope countries by construction (see the research networks chapter).
+    Columns: ``geo, dimension, value, unit, year, source``.
+    """
+    columns = ["geo", "dimension", "value", "unit", "year", "source"]
+    publications = ai_publications(data.load(PUBLICATIONS))
+    period = years_in_window(publications, params.year_start, params.year_end)
+    if period is None:
+        return pd.DataFrame(columns=columns)
+    per_capita = with_population(publications, data.load(POPULATION))
+    latest = per_capita[(per_capita["year"] == period[1]) & per_capita["per_million"].notna()
+                        & per_capita["geo"].isin(EUROPE)].sort_values("geo")
+    return pd.DataFrame({"geo": latest["geo"], "dimension": "AI research output", "value": latest["per_million"],
+                         "unit": "OpenAlex AI works (whole counts) per million inhabitants", "year": period[1],
+                         "source": f"{PUBLICATIONS}; {POPULATION}"}, columns=columns).reset_index(drop=True)

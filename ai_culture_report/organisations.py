@@ -103,7 +103,7 @@ def name_table(register: pd.DataFrame, linked: pd.DataFrame) -> pd.DataFrame:
     ``register`` is the CORDIS name register (``organisation_pic, name, short_name``); ``linked`` the names
     linked from the Norwegian list (``organisation_pic, organisation_name``). The register wins where both
     name a PIC. ``register_name`` keeps the source's spelling; ``name`` is :func:`readable_name` of it, with
-    the short name kept as an acronym when it is one word in capitals.
+    the short name kept as an acronym when it is one word of at most six capitals (SINTEF, not CHALMERS).
     """
     own = register[["organisation_pic", "name", "short_name"]].dropna(subset=["name"])
     own = own.assign(name_source="CORDIS register")
@@ -111,8 +111,8 @@ def name_table(register: pd.DataFrame, linked: pd.DataFrame) -> pd.DataFrame:
     other = other[~other["organisation_pic"].isin(own["organisation_pic"])].assign(
         short_name=None, name_source="Research Council of Norway")
     both = pd.concat([own, other], ignore_index=True)
-    shorts = both["short_name"].map(lambda s: [s] if isinstance(s, str) and " " not in s.strip() and s.isupper()
-                                    else [])
+    shorts = both["short_name"].map(lambda s: [s] if isinstance(s, str) and s.isupper() and s.isalpha()
+                                    and len(s) <= 6 else [])
     readable = [readable_name(n, a) for n, a in zip(both["name"], shorts)]
     out = both.assign(register_name=both["name"], name=readable)
     return out[["organisation_pic", "register_name", "name", "name_source"]].sort_values(

@@ -57,9 +57,9 @@ def test_inside_share_counts_the_links_that_stay_in_the_selection():
     # and 3 with EE: 2 of 5. Together 4 of 9.
     assert found.inside_share == pytest.approx(400 / 9)
     table = found.overview.set_index("geo")
-    assert table.loc["DK", "Partner links inside the selection (%)"] == pytest.approx(50.0)
-    assert table.loc["SE", "Partner links inside the selection (%)"] == pytest.approx(40.0)
-    assert table.loc["DK", "Most frequent partner country"] == "Germany"   # 2 projects, tie with SE by name
+    assert table.loc["DK", chapter.INSIDE] == pytest.approx(50.0)
+    assert table.loc["SE", chapter.INSIDE] == pytest.approx(40.0)
+    assert table.loc["DK", "Top partner"] == "Germany"   # 2 projects, tie with SE by name
 
 
 def test_funding_and_coordination_by_type():

@@ -36,6 +36,8 @@ TOP_PER_COUNTRY = 5
 MAIN_PARTNERS = 8
 MIN_PROJECTS = 100  # start years with fewer projects are drawn but left out of the trend's comparison
 
+# Columns of the findings table (the notes under it spell them out).
+HES_FUNDING, HES_COORDINATIONS, INSIDE = "HES % of funds", "HES % of coordinations", "Links inside (%)"
 TYPE_COLOURS = dict(zip(research.ORGANISATION_TYPES, [PALETTE[0], PALETTE[1], PALETTE[2], PALETTE[5], PALETTE[3]]))
 NO_TOPIC_NOTE = "The Horizon 2020 file has no project titles or topics: it covers all fields, not AI only."
 
@@ -190,12 +192,11 @@ def _overview(p, parts, matrix, present, coord, by_type) -> pd.DataFrame:
         top = sorted(others.items(), key=lambda item: (-item[1], item[0]))[0][0] if others.sum() else None
         rows.append({"geo": c, "Country": country_name(c), "Participations": int(overview.loc[c, "participations"]),
                      "Organisations": int(overview.loc[c, "organisations"]),
-                     "EU contribution (million euros)": round(overview.loc[c, "ec_contribution_eur"] / 1e6),
-                     "Higher education's share of funding (%)": round(hes.loc[c, "ec_share"], 1),
-                     "Higher education's share of coordinations (%)":
-                         round(coord.loc[c, "share_of_coordinations"], 1) if c in coord.index else None,
-                     "Most frequent partner country": country_name(top) if top else "none",
-                     "Partner links inside the selection (%)": round(_country_inside(matrix, c, present), 1),
+                     "EU funds (€m)": round(overview.loc[c, "ec_contribution_eur"] / 1e6),
+                     HES_FUNDING: round(hes.loc[c, "ec_share"], 1),
+                     HES_COORDINATIONS: round(coord.loc[c, "share_of_coordinations"], 1) if c in coord.index else None,
+                     "Top partner": country_name(top) if top else "none",
+                     INSIDE: round(_country_inside(matrix, c, present), 1),
                      "Coverage": "complete" if c in research.CORDIS_SCOPE else "partial"})
     return pd.DataFrame(rows)
 
@@ -297,7 +298,7 @@ def glued(f: Findings) -> dict[str, str]:
         "missing_names": p.names_of(f.missing) if f.missing else "none",
         "hes_funding_range": _range(*f.hes_funding),
         "n_hes_lead": _of(f.n_hes_lead, len(f.present)),
-        "n_coord_larger": _of(f.n_coord_larger, int(f.overview["Higher education's share of coordinations (%)"]
+        "n_coord_larger": _of(f.n_coord_larger, int(f.overview[HES_COORDINATIONS]
                                                     .notna().sum()) if len(f.overview) else 0),
         "n_edges": f"{prose.number(f.n_edges, 0)} links", "n_giant": f"{prose.number(f.n_giant, 0)} organisations",
         "bc_sources": str(BETWEENNESS_SOURCES),
@@ -345,14 +346,20 @@ def findings_table(f: Findings):
     return tables.table(shown, name="h2020-findings", title=f"Horizon 2020 at a glance: the {group_label(f.params)}",
                         columns=[tables.Column(c, c, numeric=pd.api.types.is_numeric_dtype(shown[c]))
                                  for c in shown.columns],
-                        sources=[PARTICIPATIONS, PROJECTS], notes=_coverage_notes(f))
+                        sources=[PARTICIPATIONS, PROJECTS], compact=True,
+                        notes=[f"HES: higher-education institutions. {INSIDE}: the share of the country's links to "
+                               "partner countries (shared projects, counted per partner country) that go to another "
+                               "selected country. Top partner: the country it shares most projects with.",
+                               *_coverage_notes(f, rule=True)])
 
 
 # --- Charts ---------------------------------------------------------------------------------------------------
 
-def _coverage_notes(f: Findings) -> list[str]:
+def _coverage_notes(f: Findings, rule: bool = False) -> list[str]:
+    """What the file lacks for the selected countries; with ``rule``, the extract's rule first (stated once,
+    under the findings table: the page's coverage box says it too)."""
     notes = [f"The file holds only Horizon 2020 projects with a partner from {scope_names('or')} "
-             f"({f.vintage})."]
+             f"({f.vintage})."] if rule else []
     if f.partial:
         notes.append(f"{f.params.names_of(f.partial)}: only projects that also have such a partner, not the "
                      f"whole Horizon 2020 record.")
@@ -439,7 +446,7 @@ def network_type_chart(f: Findings):
                        f"{r.type_name}: {r.organisation_share:.1f}%, {r.participation_share:.1f}%, "
                        f"{r.betweenness_share:.1f}%" for r in summary.itertuples()) + ".")
     spread = join_names([prose.percent(hes[c]) for c in summary.columns if c.startswith("betweenness_share_")])
-    notes = [NO_TOPIC_NOTE, f"Betweenness estimated from {BETWEENNESS_SOURCES} sampled organisations in "
+    notes = [f"Betweenness estimated from {BETWEENNESS_SOURCES} sampled organisations in "
              f"{BETWEENNESS_REPEATS} samples; higher education's share in each: {spread} (see the methods appendix)."]
     return figure(chart, name="network-centrality-by-type", description=description, data=long,
                   sources=[PARTICIPATIONS], notes=notes)
@@ -486,7 +493,7 @@ def coparticipation_chart(f: Findings):
                            "percent_of_row": None if r == c else round(measures.share(int(m.loc[r, c]),
                                                                                        int(m.loc[r, r])), 2),
                            "cell": "own projects" if r == c else "partner"} for r in rows for c in columns])
-    leader = f.overview["Most frequent partner country"].value_counts()
+    leader = f.overview["Top partner"].value_counts()
     title = (f"{leader.index[0]} is the most frequent Horizon 2020 partner of {_of(int(leader.iloc[0]), len(rows))} "
              f"{group_label(f.params)}")
     base = alt.Chart(frame).encode(
@@ -562,7 +569,7 @@ def trend_chart(f: Findings):
     colours = [PALETTE[0], CONTEXT_GREY, PALETTE[5]]
     base = alt.Chart(trend).encode(x=alt.X("year:O", title="Project start year", axis=alt.Axis(labelAngle=0)))
     line = base.transform_filter(alt.datum.status == "complete year").mark_line(color=PALETTE[0]).encode(
-        y=alt.Y("share:Q", title="% of projects with 2+ selected countries", scale=alt.Scale(zero=True)))
+        y=alt.Y("share:Q", title="% of projects", scale=alt.Scale(zero=True)))
     points = base.mark_point(size=80, filled=True).encode(
         y="share:Q", color=alt.Color("status:N", title=None, scale=alt.Scale(domain=statuses, range=colours),
                                      legend=alt.Legend(orient="top")),

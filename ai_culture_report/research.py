@@ -143,6 +143,32 @@ def growth(publications: pd.DataFrame, codes, first: int, last: int) -> pd.DataF
                                        "works_last_year", "change_percent", "annual_growth_percent"])
 
 
+EUROPE_SUM_LABEL = "European countries (sum)"
+
+
+def europe_growth(publications: pd.DataFrame, first: int, last: int) -> dict:
+    """Growth of the sum of the European countries' whole counts, as a row like :func:`growth`'s."""
+    total = european_sum(publications).set_index("year")["value"]
+    start, end = float(total.get(first, math.nan)), float(total.get(last, math.nan))
+    return {"geo": "EUROPE", "name": EUROPE_SUM_LABEL, "first_year": first, "last_year": last,
+            "works_first_year": start, "works_last_year": end,
+            "change_percent": measures.percent_change(start, end),
+            "annual_growth_percent": measures.cagr(start, end, last - first)}
+
+
+def leader(per_capita: pd.DataFrame, year: int, codes) -> str | None:
+    """The code with the most per million inhabitants in ``year`` (None if none has a value)."""
+    mine = per_capita[(per_capita["year"] == year) & per_capita["geo"].isin(list(codes))
+                      & per_capita["per_million"].notna()]
+    return mine.sort_values(["per_million", "geo"], ascending=[False, True])["geo"].iloc[0] if len(mine) else None
+
+
+def without_population(per_capita: pd.DataFrame, first: int, last: int) -> list[str]:
+    """European countries with counts but no population figure in any year from ``first`` to ``last``."""
+    window = per_capita[per_capita["year"].between(first, last) & per_capita["geo"].isin(EUROPE)]
+    return sorted(set(window["geo"]) - set(window.dropna(subset=["per_million"])["geo"]))
+
+
 def per_capita_ranking(per_capita: pd.DataFrame, year: int, selected) -> pd.DataFrame:
     """Every country with works and population in ``year``, ranked by works per million (1 = most)."""
     frame = per_capita[(per_capita["year"] == year) & per_capita["per_million"].notna()].copy()
@@ -508,6 +534,24 @@ def rank_differences(first: pd.DataFrame, second: pd.DataFrame, year: int, selec
     rows = [{"geo": g, "name": geo_label(g), "rank_first": int(rank_a[g]), "rank_second": int(rank_b[g]),
              "difference": int(rank_b[g] - rank_a[g])} for g in selected if g in set(common)]
     return pd.DataFrame(rows, columns=["geo", "name", "rank_first", "rank_second", "difference"])
+
+
+def common_years(first: pd.DataFrame, second: pd.DataFrame, year_start: int, year_end: int) -> list[int]:
+    """Years inside the window in which both sources have per-million values for European countries."""
+    def years(frame):
+        frame = frame[frame["geo"].isin(EUROPE) & frame["per_million"].notna()]
+        return set(frame.loc[frame["year"].between(year_start, year_end), "year"].astype(int))
+    return sorted(years(first) & years(second))
+
+
+def source_comparison(first: pd.DataFrame, second: pd.DataFrame, year_start: int, year_end: int, selected):
+    """Spearman's rank correlation per common year, the latest common year (None without one) and the
+    selected countries' ranks in it."""
+    years = common_years(first, second, year_start, year_end)
+    agreement = source_agreement(first, second, years)
+    if not years:
+        return agreement, None, pd.DataFrame(columns=["geo", "name", "rank_first", "rank_second", "difference"])
+    return agreement, years[-1], rank_differences(first, second, years[-1], selected)
 
 
 # --------------------------------------------------------------------------------------------

@@ -226,7 +226,7 @@ def _publication_facts(params: ReportParams, frames: OutputData, first: int, las
     # Growth.
     growth = research.growth(pubs, params.countries, first, last).dropna(subset=["annual_growth_percent"])
     growth = growth.sort_values(["annual_growth_percent", "geo"], ascending=[False, True])
-    europe_growth = _europe_growth(pubs, first, last)["annual_growth_percent"]
+    europe_growth = research.europe_growth(pubs, first, last)["annual_growth_percent"]
     facts["growth_sentence"] = (
         f"From {first} to {last}, the annual growth of AI works was "
         f"{listing(zip(growth['geo'], growth['annual_growth_percent']), prose.signed_percent)}, "
@@ -247,31 +247,6 @@ CSET_NOTE = ("CSET's counts come from its own corpus and AI classifier, on Engli
 def cset_period(params: ReportParams, frames: OutputData) -> tuple[int, int] | None:
     """The first and last year of the CSET file within the report's years (None when the years exclude it)."""
     return research.years_in_window(frames.cset, params.year_start, params.year_end)
-
-
-def _cset_no_population(frames: OutputData, first: int, last: int) -> list[str]:
-    """European countries with CSET counts but no population figure in any year of the period."""
-    window = frames.cset[frames.cset["year"].between(first, last) & frames.cset["geo"].isin(research.EUROPE)]
-    with_population = set(window.dropna(subset=["per_million"])["geo"])
-    return sorted(set(window["geo"]) - with_population)
-
-
-def common_years(params: ReportParams, frames: OutputData) -> list[int]:
-    """Years inside the window in which both OpenAlex and CSET have per-million values for European countries."""
-    def years(frame):
-        frame = frame[frame["geo"].isin(research.EUROPE) & frame["per_million"].notna()]
-        return set(frame.loc[frame["year"].between(params.year_start, params.year_end), "year"].astype(int))
-    return sorted(years(frames.per_capita) & years(frames.cset))
-
-
-def source_comparison(params: ReportParams, frames: OutputData):
-    """Spearman's rank correlation per common year, and the selected countries' ranks in the latest one."""
-    years = common_years(params, frames)
-    agreement = research.source_agreement(frames.per_capita, frames.cset, years)
-    if not years:
-        return agreement, None, pd.DataFrame(columns=["geo", "name", "rank_first", "rank_second", "difference"])
-    latest = years[-1]
-    return agreement, latest, research.rank_differences(frames.per_capita, frames.cset, latest, params.countries)
 
 
 def cset_facts(params: ReportParams, frames: OutputData) -> dict[str, str]:
@@ -325,7 +300,8 @@ def _rank_change(row) -> str:
 
 
 def _comparison_facts(params: ReportParams, frames: OutputData) -> dict[str, str]:
-    agreement, latest, ranks = source_comparison(params, frames)
+    agreement, latest, ranks = research.source_comparison(frames.per_capita, frames.cset, params.year_start,
+                                                           params.year_end, params.countries)
     valid = agreement.dropna(subset=["spearman"])
     if latest is None or valid.empty or prose.is_missing(
             agreement.set_index("year").loc[latest, "spearman"]):
@@ -635,26 +611,13 @@ def ranking_chart(params: ReportParams, frames: OutputData):
                   sources=[PUBLICATIONS, POPULATION], notes=notes)
 
 
-EUROPE_SUM_LABEL = "European countries (sum)"
-
-
-def _europe_growth(publications: pd.DataFrame, first: int, last: int) -> dict:
-    """Growth of the sum of the European countries' whole counts, as a row like :func:`research.growth`'s."""
-    total = research.european_sum(publications).set_index("year")["value"]
-    start, end = float(total.get(first, math.nan)), float(total.get(last, math.nan))
-    return {"geo": "EUROPE", "name": EUROPE_SUM_LABEL, "first_year": first, "last_year": last,
-            "works_first_year": start, "works_last_year": end,
-            "change_percent": measures.percent_change(start, end),
-            "annual_growth_percent": measures.cagr(start, end, last - first)}
-
-
 def growth_chart(params: ReportParams, frames: OutputData):
     if publication_period(params, frames) is None:
         return _no_publications_chart(params, frames, "ai-publications-growth")
     first, last = publication_period(params, frames)
     growth = research.growth(frames.publications, params.countries, first, last)
     present = growth.dropna(subset=["annual_growth_percent"])
-    europe_row = pd.DataFrame([_europe_growth(frames.publications, first, last)])
+    europe_row = pd.DataFrame([research.europe_growth(frames.publications, first, last)])
     table = pd.concat([present, europe_row], ignore_index=True)
     table["role"] = ["selected"] * len(present) + ["aggregate"]
     fastest = present.sort_values(["annual_growth_percent", "geo"], ascending=[False, True])
@@ -666,9 +629,9 @@ def growth_chart(params: ReportParams, frames: OutputData):
         title = f"Annual growth of AI works, {first}–{last}"
     names = list(present["name"])
     chart = alt.Chart(table).mark_bar().encode(
-        y=alt.Y("name:N", sort=[*names, EUROPE_SUM_LABEL], title=None),
+        y=alt.Y("name:N", sort=[*names, research.EUROPE_SUM_LABEL], title=None),
         x=alt.X("annual_growth_percent:Q", title=f"Average annual growth of AI works, {first}–{last} (%)"),
-        color=alt.Color("name:N", legend=None, scale=alt.Scale(domain=[*names, EUROPE_SUM_LABEL],
+        color=alt.Color("name:N", legend=None, scale=alt.Scale(domain=[*names, research.EUROPE_SUM_LABEL],
                                                               range=[*_colours(names), AGGREGATE_COLOUR])),
         tooltip=[alt.Tooltip("name:N", title="Country"),
                  alt.Tooltip("works_first_year:Q", title=f"Works {first}", format=",.0f"),
@@ -688,13 +651,6 @@ def growth_chart(params: ReportParams, frames: OutputData):
                   sources=[PUBLICATIONS], notes=notes)
 
 
-def _openalex_leader(params: ReportParams, frames: OutputData, year: int) -> str | None:
-    """The selected country with the most OpenAlex AI works per million in ``year`` (None if none has a value)."""
-    per = frames.per_capita
-    mine = per[(per["year"] == year) & per["geo"].isin(params.countries) & per["per_million"].notna()]
-    return mine.sort_values(["per_million", "geo"], ascending=[False, True])["geo"].iloc[0] if len(mine) else None
-
-
 def cset_chart(params: ReportParams, frames: OutputData):
     period = cset_period(params, frames)
     if period is None:
@@ -708,7 +664,7 @@ def cset_chart(params: ReportParams, frames: OutputData):
     openalex = publication_period(params, frames)
     if len(latest):
         top = latest.iloc[0]
-        too = " too" if openalex is not None and top["geo"] == _openalex_leader(params, frames, openalex[1]) else ""
+        too = " too" if openalex is not None and top["geo"] == research.leader(frames.per_capita, openalex[1], params.countries) else ""
         title = (f"In CSET's counts{too}, {top['name']} leads the {group_label(params)} in AI publications per "
                  f"inhabitant: {top['per_million']:,.0f} per million in {last}" if len(latest) > 1 else
                  f"{top['name']}: {top['per_million']:,.0f} AI publications per million inhabitants in {last} "
@@ -730,7 +686,7 @@ def cset_chart(params: ReportParams, frames: OutputData):
                       "no selected country has a value") + "."
                    + (f" A dashed line marks {openalex[1]}, the last year of the OpenAlex series." if after else ""))
     notes = [CSET_NOTE, "Whole counting: a publication with authors in two countries counts once for each."]
-    no_population = _cset_no_population(frames, first, last)
+    no_population = research.without_population(frames.cset, first, last)
     if no_population:
         notes.append(f"Population: World Bank mid-year estimates; {join_names([in_text(c) for c in no_population])} "
                      f"{'is' if len(no_population) == 1 else 'are'} not in the population file and not drawn.")

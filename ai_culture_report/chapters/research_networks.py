@@ -36,6 +36,11 @@ TOP_PER_COUNTRY = 5
 MAIN_PARTNERS = 8
 MIN_PROJECTS = 100  # start years with fewer projects are drawn but left out of the trend's comparison
 
+# Whether the share of partner links inside the selection means what it says, by coverage.
+INSIDE_VALIDITY = {"complete": "a fair measure, since the file covers these countries fully",
+                   "partial": "not a fair measure here: the file covers these countries in part",
+                   "mixed": "fair only for the countries the file covers fully",
+                   "none": "not available: the file has none of these countries"}
 # Columns of the findings table (the notes under it spell them out).
 HES_FUNDING, HES_COORDINATIONS, INSIDE = "HES % of funds", "HES % of coordinations", "Links inside (%)"
 TYPE_COLOURS = dict(zip(research.ORGANISATION_TYPES, [PALETTE[0], PALETTE[1], PALETTE[2], PALETTE[5], PALETTE[3]]))
@@ -310,7 +315,7 @@ def glued(f: Findings) -> dict[str, str]:
         "n_top5_hes": _of(int((f.top["activity_type"] == research.UNIVERSITY_TYPE).sum()), len(f.top)),
         "named_share": prose.percent(f.named_share),
         "partners_list": p.names_of(f.partners) if f.partners else "none",
-        "inside_share": prose.percent(f.inside_share),
+        "inside_share": prose.percent(f.inside_share), "inside_validity": INSIDE_VALIDITY[f.coverage],
         "intra_affinity": prose.number(f.intra_affinity, 2),
         "closest_pair": (f"{best.iloc[0]['row_name']}–{best.iloc[0]['column_name']}" if len(best) else "none"),
         "closest_affinity": prose.number(best.iloc[0]["affinity"], 2) if len(best) else "not available",
@@ -342,10 +347,10 @@ def _trend_point(solid: pd.DataFrame, i: int) -> str:
 
 def findings_table(f: Findings):
     """The findings per country as a small table (the CSV download holds the same rows)."""
-    shown = f.overview.drop(columns="geo")
+    shown = f.overview.drop(columns=["geo", "Organisations"])  # the download keeps both
     return tables.table(shown, name="h2020-findings", title=f"Horizon 2020 at a glance: the {group_label(f.params)}",
                         columns=[tables.Column(c, c, numeric=pd.api.types.is_numeric_dtype(shown[c]))
-                                 for c in shown.columns],
+                                 for c in shown.columns], data=f.overview,
                         sources=[PARTICIPATIONS, PROJECTS], compact=True,
                         notes=[f"HES: higher-education institutions. {INSIDE}: the share of the country's links to "
                                "partner countries (shared projects, counted per partner country) that go to another "
@@ -361,8 +366,8 @@ def _coverage_notes(f: Findings, rule: bool = False) -> list[str]:
     notes = [f"The file holds only Horizon 2020 projects with a partner from {scope_names('or')} "
              f"({f.vintage})."] if rule else []
     if f.partial:
-        notes.append(f"{f.params.names_of(f.partial)}: only projects that also have such a partner, not the "
-                     f"whole Horizon 2020 record.")
+        notes.append(f"Partial coverage for {f.params.names_of(f.partial)}: only projects with a partner from "
+                     f"{scope_names('or')}.")
     if f.missing:
         notes.append(f"No participation of {f.params.names_of(f.missing)} in the file.")
     return notes

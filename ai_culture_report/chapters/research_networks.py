@@ -197,13 +197,19 @@ def _overview(p, parts, matrix, present, coord, by_type) -> pd.DataFrame:
         top = sorted(others.items(), key=lambda item: (-item[1], item[0]))[0][0] if others.sum() else None
         rows.append({"geo": c, "Country": country_name(c), "Participations": int(overview.loc[c, "participations"]),
                      "Organisations": int(overview.loc[c, "organisations"]),
-                     "EU funds (€m)": round(overview.loc[c, "ec_contribution_eur"] / 1e6),
-                     HES_FUNDING: round(hes.loc[c, "ec_share"], 1),
-                     HES_COORDINATIONS: round(coord.loc[c, "share_of_coordinations"], 1) if c in coord.index else None,
+                     "EU funds (€m)": _rounded(overview.loc[c, "ec_contribution_eur"] / 1e6, 0),
+                     HES_FUNDING: _rounded(hes.loc[c, "ec_share"], 1),
+                     HES_COORDINATIONS: _rounded(coord.loc[c, "share_of_coordinations"], 1) if c in coord.index
+                     else None,
                      "Top partner": country_name(top) if top else "none",
-                     INSIDE: round(_country_inside(matrix, c, present), 1),
+                     INSIDE: _rounded(_country_inside(matrix, c, present), 1),
                      "Coverage": "complete" if c in research.CORDIS_SCOPE else "partial"})
     return pd.DataFrame(rows)
+
+
+def _rounded(value, digits: int):
+    """Rounded as the page shows it; None (an empty cell, 'no data') where the file records nothing."""
+    return None if prose.is_missing(value) else prose.half_up(value, digits)
 
 
 def _country_inside(matrix: pd.DataFrame, code: str, present) -> float:
@@ -317,8 +323,9 @@ def glued(f: Findings) -> dict[str, str]:
         "partners_list": p.names_of(f.partners) if f.partners else "none",
         "inside_share": prose.percent(f.inside_share), "inside_validity": INSIDE_VALIDITY[f.coverage],
         "intra_affinity": prose.number(f.intra_affinity, 2),
-        "closest_pair": (f"{best.iloc[0]['row_name']}–{best.iloc[0]['column_name']}" if len(best) else "none"),
-        "closest_affinity": prose.number(best.iloc[0]["affinity"], 2) if len(best) else "not available",
+        "closest_pair": (f"{best.iloc[0]['row_name']}–{best.iloc[0]['column_name']} "
+                         f"({prose.number(best.iloc[0]['affinity'], 2)})" if len(best) and best.iloc[0]["observed"]
+                         else "none: no two of them share a project"),
         "trend_first": _trend_point(solid, 0), "trend_last": _trend_point(solid, -1),
         "n_cross_border": prose.number(n_cross, 0),
         "helix_up": collaboration.NOUNS[up].split(" (")[0] if up else "no type",
@@ -330,7 +337,10 @@ def glued(f: Findings) -> dict[str, str]:
 
 
 def _of(k: int, n: int) -> str:
-    return "none" if n == 0 else (f"all {n}" if k == n and n > 1 else f"{k} of {n}")
+    """'3 of 5', 'all 5', 'both'; 'none' when there is nothing to count."""
+    if n == 0:
+        return "none"
+    return "both" if k == n == 2 else (f"all {n}" if k == n and n > 1 else f"{k} of {n}")
 
 
 def _range(low: float, high: float) -> str:
@@ -475,7 +485,7 @@ def top_organisations_chart(f: Findings):
         row=alt.Row("country_name:N", title=None, sort=countries,
                     header=alt.Header(labelAngle=0, labelAlign="left", labelFontWeight="bold"))
     ).resolve_scale(y="independent").properties(title=alt.Title(
-        f"Universities are {universities} of the {len(top)} best-connected organisations of the "
+        f"Universities are {_of(universities, len(top))} of the best-connected organisations of the "
         f"{group_label(f.params)}",
         subtitle=f"Top {TOP_PER_COUNTRY} per country by number of partners; universities in "
                  f"{charts.colour_name(TYPE_COLOURS['HES'])}"))
@@ -535,7 +545,8 @@ def affinity_chart(f: Findings):
     best = frame.sort_values(["affinity", "row_name", "column_name"], ascending=[False, True, True]).iloc[0]
     spread = max(abs(1 - float(frame["affinity"].min())), abs(float(frame["affinity"].max()) - 1), 0.1)
     title = (f"{best['row_name']} and {best['column_name']} share the most projects relative to their overall "
-             f"collaboration: affinity index {prose.number(best['affinity'], 2)}")
+             f"collaboration: affinity index {prose.number(best['affinity'], 2)}" if best["observed"] else
+             f"{join_names(names)} share no Horizon 2020 project in the file: affinity index 0")
     base = alt.Chart(frame).encode(
         x=alt.X("column_name:N", sort=names, title="Partner country", axis=alt.Axis(orient="top", labelAngle=0)),
         y=alt.Y("row_name:N", sort=names, title=None))

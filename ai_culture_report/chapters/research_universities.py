@@ -177,35 +177,8 @@ def _publication_facts(params: ReportParams, frames: OutputData, first: int, las
         f"{join_names(parts)}." if parts else f"OpenAlex has no AI works for {params.names_of(params.countries)}."
     ) + _missing_sentence(params, present, "AI publication counts")
 
-    # Share of the European sum, and what the file does not allow.
+    facts.update(_share_facts(params, frames, first, last))
     europe = _european(frames)
-    europe_codes = sorted(europe["geo"].unique())
-    outside = sorted(set(pubs["geo"]) - set(research.EUROPE))
-    shares_last = research.share_of_european_sum(pubs, params.countries, last)
-    shares_first = research.share_of_european_sum(pubs, params.countries, first)
-    combined_last, combined_first = shares_last["combined"], shares_first["combined"]
-    facts["n_european"] = str(len(europe_codes))
-    facts["region_share"] = prose.percent(combined_last)
-    shared = [c for c in params.countries if not prose.is_missing(shares_last.get(c, math.nan))]
-    if shared:
-        best = max(shared, key=lambda c: (shares_last[c], c))
-        facts["share_sentence"] = (
-            f"Together, the {group_label(params)} account for {prose.percent(combined_last)} of the sum of the "
-            f"{len(europe_codes)} European countries' counts in {last}, against {prose.percent(combined_first)} in "
-            f"{first}. The largest single share is {in_text(best)}'s, {prose.percent(shares_last[best])}.")
-    else:
-        facts["share_sentence"] = (f"None of the {group_label(params)} has a count in the file in {last}, so no "
-                                   f"share can be computed.")
-    non_eu = [c for c in europe_codes if c not in research.EU27_MEMBERS]
-    facts["denominator_sentence"] = (
-        f"The denominator is the sum of the whole counts of the {len(europe_codes)} European countries in the file: "
-        f"the {sum(c in research.EU27_MEMBERS for c in europe_codes)} EU member states and "
-        f"{join_names([in_text(c) for c in non_eu])}. Because a work with authors in two countries is "
-        f"counted twice in that sum, the shares describe each country's part of Europe's authorship, not of "
-        f"distinct works. The file holds no world total: besides Europe it keeps only "
-        f"{join_names([in_text(c) for c in outside]) or 'no other country'}, so a share of world output "
-        f"cannot be computed from it."
-    )
 
     # Per-capita rank.
     ranking = research.per_capita_ranking(per_capita, last, params.countries)
@@ -234,6 +207,40 @@ def _publication_facts(params: ReportParams, frames: OutputData, first: int, las
         if len(growth) else "No growth rate can be computed for the selected countries."
     )
     facts.update(_output_meaning(params, ranking, growth, europe_growth, first, last))
+    return facts
+
+
+def _share_facts(params: ReportParams, frames: OutputData, first: int, last: int) -> dict[str, str]:
+    """The selected countries' share of the European countries' summed counts, and what the file does not allow."""
+    pubs, facts = frames.publications, {}
+    europe = _european(frames)
+    europe_codes = sorted(europe["geo"].unique())
+    outside = sorted(set(pubs["geo"]) - set(research.EUROPE))
+    shares_last = research.share_of_european_sum(pubs, params.countries, last)
+    shares_first = research.share_of_european_sum(pubs, params.countries, first)
+    combined_last, combined_first = shares_last["combined"], shares_first["combined"]
+    facts["n_european"] = str(len(europe_codes))
+    facts["region_share"] = prose.percent(combined_last)
+    shared = [c for c in params.countries if not prose.is_missing(shares_last.get(c, math.nan))]
+    if shared:
+        best = max(shared, key=lambda c: (shares_last[c], c))
+        facts["share_sentence"] = (
+            f"Together, the {group_label(params)} account for {prose.percent(combined_last)} of the sum of the "
+            f"{len(europe_codes)} European countries' counts in {last}, against {prose.percent(combined_first)} in "
+            f"{first}. The largest single share is {in_text(best)}'s, {prose.percent(shares_last[best])}.")
+    else:
+        facts["share_sentence"] = (f"None of the {group_label(params)} has a count in the file in {last}, so no "
+                                   f"share can be computed.")
+    non_eu = [c for c in europe_codes if c not in research.EU27_MEMBERS]
+    facts["denominator_sentence"] = (
+        f"The denominator is the sum of the whole counts of the {len(europe_codes)} European countries in the file: "
+        f"the {sum(c in research.EU27_MEMBERS for c in europe_codes)} EU member states and "
+        f"{join_names([in_text(c) for c in non_eu])}. Because a work with authors in two countries is "
+        f"counted twice in that sum, the shares describe each country's part of Europe's authorship, not of "
+        f"distinct works. The file holds no world total: besides Europe it keeps only "
+        f"{join_names([in_text(c) for c in outside]) or 'no other country'}, so a share of world output "
+        f"cannot be computed from it."
+    )
     return facts
 
 

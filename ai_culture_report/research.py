@@ -215,6 +215,24 @@ def rd_gaps(rd: pd.DataFrame, codes, aggregate: str, year: int) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["geo", "name", "year", "value", "aggregate_value", "gap_points"])
 
 
+def rd_latest(rd: pd.DataFrame, codes, aggregate: str, year_start: int, year_end: int):
+    """The latest year of the window with R&D values for every present code (None without one) and the codes'
+    gaps to the aggregate in it (:func:`rd_gaps`, rows with a value, largest first)."""
+    year = latest_common_year(rd_series(rd, codes, aggregate, year_start, year_end), codes)
+    if year is None:
+        return None, pd.DataFrame(columns=["geo", "name", "year", "value", "aggregate_value", "gap_points"])
+    gaps = rd_gaps(rd, codes, aggregate, year).dropna(subset=["value"])
+    return year, gaps.sort_values(["value", "geo"], ascending=[False, True]).reset_index(drop=True)
+
+
+def quotes_after_series(gerd: pd.DataFrame, series_end: int, codes, aggregates, year_start: int,
+                        year_end: int) -> pd.DataFrame:
+    """Quoted figures for the years after a series ends, inside the window; none unless a code is quoted."""
+    quotes = headline_quotes(gerd, codes, aggregates)
+    quotes = quotes[(quotes["year"] > series_end) & quotes["year"].between(year_start, year_end)]
+    return quotes.reset_index(drop=True) if set(quotes["geo"]) & set(codes) else quotes.iloc[0:0]
+
+
 def headline_quotes(gerd: pd.DataFrame, codes, aggregates) -> pd.DataFrame:
     """Text-quoted GERD figures for the codes and the aggregate(s): a table of quotes, not a series."""
     frame = gerd[gerd["geo"].isin([*codes, *aggregates])].copy()

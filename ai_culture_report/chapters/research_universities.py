@@ -357,13 +357,9 @@ def _rd_facts(params: ReportParams, frames: OutputData) -> dict[str, str]:
     facts = {}
     # R&D expenditure.
     rd_codes = [c for c in params.countries if c in set(frames.rd["geo"])]
-    rd_window = research.rd_series(frames.rd, params.countries, params.comparison_aggregate,
-                                   params.year_start, params.year_end)
-    rd_year = research.latest_common_year(rd_window, params.countries)
+    rd_year, gaps = research.rd_latest(frames.rd, params.countries, params.comparison_aggregate,
+                                       params.year_start, params.year_end)
     if rd_year is not None:
-        gaps = research.rd_gaps(frames.rd, params.countries, params.comparison_aggregate, rd_year)
-        gaps = gaps.dropna(subset=["value"])
-        gaps = gaps.sort_values(["value", "geo"], ascending=[False, True])
         reference = gaps["aggregate_value"].iloc[0] if len(gaps) else math.nan
         above = int((gaps["gap_points"] > 0).sum())
         facts["rd_year"] = str(rd_year)
@@ -415,12 +411,10 @@ def _output_meaning(params: ReportParams, ranking: pd.DataFrame, growth: pd.Data
 def _rd_genai_meaning(params: ReportParams, frames: OutputData) -> dict[str, str]:
     """Short data-driven sentences on R&D and generative AI for the chapter's conclusion."""
     facts = {}
-    rd_window = research.rd_series(frames.rd, params.countries, params.comparison_aggregate,
-                                   params.year_start, params.year_end)
-    rd_year = research.latest_common_year(rd_window, params.countries)
+    rd_year, gaps = research.rd_latest(frames.rd, params.countries, params.comparison_aggregate,
+                                       params.year_start, params.year_end)
     if rd_year is not None:
-        gaps = research.rd_gaps(frames.rd, params.countries, params.comparison_aggregate, rd_year).dropna(
-            subset=["gap_points"])
+        gaps = gaps.dropna(subset=["gap_points"])
         above = int((gaps["gap_points"] > 0).sum())
         facts["meaning_rd"] = (f"{count_phrase(above, len(gaps), True)} {group_label(params)} with data spent more "
                                f"of their GDP on R&D than the "
@@ -758,13 +752,9 @@ def rd_chart(params: ReportParams, frames: OutputData):
 
 def gerd_quote_table(params: ReportParams, frames: OutputData) -> pd.DataFrame:
     """Quoted figures for the years after the R&D series ends (selected countries and the aggregate)."""
-    aggregates = culture.aggregate_codes(params.comparison_aggregate)
-    quotes = research.headline_quotes(frames.gerd_quotes, params.countries, aggregates)
-    quotes = quotes[(quotes["year"] > int(frames.rd["year"].max()))
-                    & quotes["year"].between(params.year_start, params.year_end)].reset_index(drop=True)
-    if not set(quotes["geo"]) & set(params.countries):
-        return quotes.iloc[0:0]
-    return quotes
+    return research.quotes_after_series(frames.gerd_quotes, int(frames.rd["year"].max()), params.countries,
+                                        culture.aggregate_codes(params.comparison_aggregate), params.year_start,
+                                        params.year_end)
 
 
 def _quoted_number(value: float) -> str:

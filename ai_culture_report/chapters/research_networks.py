@@ -355,11 +355,20 @@ def _trend_point(solid: pd.DataFrame, i: int) -> str:
         "not available"
 
 
+def _cell(pattern: str):
+    """A number as the table shows it; 'no data' where the file records none."""
+    return lambda v: charts.NO_DATA_LABEL if prose.is_missing(v) else pattern.format(v)
+
+
+TABLE_FORMATS = {"Participations": _cell("{:,.0f}"), "EU funds (€m)": _cell("{:,.0f}"), HES_FUNDING: _cell("{:.1f}"),
+                 HES_COORDINATIONS: _cell("{:.1f}"), INSIDE: _cell("{:.1f}")}
+
+
 def findings_table(f: Findings):
     """The findings per country as a small table (the CSV download holds the same rows)."""
     shown = f.overview.drop(columns=["geo", "Organisations"])  # the download keeps both
     return tables.table(shown, name="h2020-findings", title=f"Horizon 2020 at a glance: the {group_label(f.params)}",
-                        columns=[tables.Column(c, c, numeric=pd.api.types.is_numeric_dtype(shown[c]))
+                        columns=[tables.Column(c, c, format=TABLE_FORMATS.get(c), numeric=c in TABLE_FORMATS)
                                  for c in shown.columns], data=f.overview,
                         sources=[PARTICIPATIONS, PROJECTS], compact=True,
                         notes=[f"HES: higher-education institutions. {INSIDE}: the share of the country's links to "

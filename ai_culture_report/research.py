@@ -27,8 +27,11 @@ import re
 
 import pandas as pd
 
-from . import measures
-from .params import country_name, is_country_code
+from . import data, measures
+from .params import ReportParams, country_name, is_country_code
+
+PUBLICATIONS = "openalex_ai_publications_by_country"
+POPULATION = "worldbank_population_total_eu_eea_2010_2024"
 
 # OpenAlex returns ISO 3166-1 codes; the report uses Eurostat's.
 ISO_TO_EUROSTAT = {"GR": "EL", "GB": "UK"}
@@ -140,6 +143,32 @@ def growth(publications: pd.DataFrame, codes, first: int, last: int) -> pd.DataF
                                        "works_last_year", "change_percent", "annual_growth_percent"])
 
 
+EUROPE_SUM_LABEL = "European countries (sum)"
+
+
+def europe_growth(publications: pd.DataFrame, first: int, last: int) -> dict:
+    """Growth of the sum of the European countries' whole counts, as a row like :func:`growth`'s."""
+    total = european_sum(publications).set_index("year")["value"]
+    start, end = float(total.get(first, math.nan)), float(total.get(last, math.nan))
+    return {"geo": "EUROPE", "name": EUROPE_SUM_LABEL, "first_year": first, "last_year": last,
+            "works_first_year": start, "works_last_year": end,
+            "change_percent": measures.percent_change(start, end),
+            "annual_growth_percent": measures.cagr(start, end, last - first)}
+
+
+def leader(per_capita: pd.DataFrame, year: int, codes) -> str | None:
+    """The code with the most per million inhabitants in ``year`` (None if none has a value)."""
+    mine = per_capita[(per_capita["year"] == year) & per_capita["geo"].isin(list(codes))
+                      & per_capita["per_million"].notna()]
+    return mine.sort_values(["per_million", "geo"], ascending=[False, True])["geo"].iloc[0] if len(mine) else None
+
+
+def without_population(per_capita: pd.DataFrame, first: int, last: int) -> list[str]:
+    """European countries with counts but no population figure in any year from ``first`` to ``last``."""
+    window = per_capita[per_capita["year"].between(first, last) & per_capita["geo"].isin(EUROPE)]
+    return sorted(set(window["geo"]) - set(window.dropna(subset=["per_million"])["geo"]))
+
+
 def per_capita_ranking(per_capita: pd.DataFrame, year: int, selected) -> pd.DataFrame:
     """Every country with works and population in ``year``, ranked by works per million (1 = most)."""
     frame = per_capita[(per_capita["year"] == year) & per_capita["per_million"].notna()].copy()
@@ -184,6 +213,24 @@ def rd_gaps(rd: pd.DataFrame, codes, aggregate: str, year: int) -> pd.DataFrame:
         rows.append({"geo": code, "name": geo_label(code), "year": year, "value": value,
                      "aggregate_value": reference, "gap_points": measures.gap_to(value, reference)})
     return pd.DataFrame(rows, columns=["geo", "name", "year", "value", "aggregate_value", "gap_points"])
+
+
+def rd_latest(rd: pd.DataFrame, codes, aggregate: str, year_start: int, year_end: int):
+    """The latest year of the window with R&D values for every present code (None without one) and the codes'
+    gaps to the aggregate in it (:func:`rd_gaps`, rows with a value, largest first)."""
+    year = latest_common_year(rd_series(rd, codes, aggregate, year_start, year_end), codes)
+    if year is None:
+        return None, pd.DataFrame(columns=["geo", "name", "year", "value", "aggregate_value", "gap_points"])
+    gaps = rd_gaps(rd, codes, aggregate, year).dropna(subset=["value"])
+    return year, gaps.sort_values(["value", "geo"], ascending=[False, True]).reset_index(drop=True)
+
+
+def quotes_after_series(gerd: pd.DataFrame, series_end: int, codes, aggregates, year_start: int,
+                        year_end: int) -> pd.DataFrame:
+    """Quoted figures for the years after a series ends, inside the window; none unless a code is quoted."""
+    quotes = headline_quotes(gerd, codes, aggregates)
+    quotes = quotes[(quotes["year"] > series_end) & quotes["year"].between(year_start, year_end)]
+    return quotes.reset_index(drop=True) if set(quotes["geo"]) & set(codes) else quotes.iloc[0:0]
 
 
 def headline_quotes(gerd: pd.DataFrame, codes, aggregates) -> pd.DataFrame:
@@ -505,3 +552,47 @@ def rank_differences(first: pd.DataFrame, second: pd.DataFrame, year: int, selec
     rows = [{"geo": g, "name": geo_label(g), "rank_first": int(rank_a[g]), "rank_second": int(rank_b[g]),
              "difference": int(rank_b[g] - rank_a[g])} for g in selected if g in set(common)]
     return pd.DataFrame(rows, columns=["geo", "name", "rank_first", "rank_second", "difference"])
+
+
+def common_years(first: pd.DataFrame, second: pd.DataFrame, year_start: int, year_end: int) -> list[int]:
+    """Years inside the window in which both sources have per-million values for European countries."""
+    def years(frame):
+        frame = frame[frame["geo"].isin(EUROPE) & frame["per_million"].notna()]
+        return set(frame.loc[frame["year"].between(year_start, year_end), "year"].astype(int))
+    return sorted(years(first) & years(second))
+
+
+def source_comparison(first: pd.DataFrame, second: pd.DataFrame, year_start: int, year_end: int, selected):
+    """Spearman's rank correlation per common year, the latest common year (None without one) and the
+    selected countries' ranks in it."""
+    years = common_years(first, second, year_start, year_end)
+    agreement = source_agreement(first, second, years)
+    if not years:
+        return agreement, None, pd.DataFrame(columns=["geo", "name", "rank_first", "rank_second", "difference"])
+    return agreement, years[-1], rank_differences(first, second, years[-1], selected)
+
+
+# --------------------------------------------------------------------------------------------
+# The research indicator of the synthesis
+# --------------------------------------------------------------------------------------------
+
+def synthesis_indicators(params: ReportParams) -> pd.DataFrame:
+    """AI publications per million inhabitants for every European country with data, in the latest year of
+    the OpenAlex file inside the report's window: the synthesis's "AI research output".
+
+    Horizon 2020 participations per inhabitant are deliberately not offered: the CORDIS extract holds every
+    participation of its scope countries but only the scope-linked ones of every other country, so such a
+    comparison would favour the scope countries by construction (see the research networks chapter).
+    Columns: ``geo, dimension, value, unit, year, source``.
+    """
+    columns = ["geo", "dimension", "value", "unit", "year", "source"]
+    publications = ai_publications(data.load(PUBLICATIONS))
+    period = years_in_window(publications, params.year_start, params.year_end)
+    if period is None:
+        return pd.DataFrame(columns=columns)
+    per_capita = with_population(publications, data.load(POPULATION))
+    latest = per_capita[(per_capita["year"] == period[1]) & per_capita["per_million"].notna()
+                        & per_capita["geo"].isin(EUROPE)].sort_values("geo")
+    return pd.DataFrame({"geo": latest["geo"], "dimension": "AI research output", "value": latest["per_million"],
+                         "unit": "OpenAlex AI works (whole counts) per million inhabitants", "year": period[1],
+                         "source": f"{PUBLICATIONS}; {POPULATION}"}, columns=columns).reset_index(drop=True)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from . import culture, data, measures
+from . import culture, data, measures, research
 from .params import ReportParams, is_country_code
 
 
@@ -36,9 +36,6 @@ DIMENSIONS = [
               "isoc_ai_iaiu_genai_use_individuals_2025", "ai"),
     Dimension("ai_publications", "AI publications per million inhabitants", "works per million inhabitants",
               "openalex_ai_publications_by_country", "research"),
-    Dimension("research_network", "Horizon 2020 participations per million inhabitants",
-              "participations in projects with a Nordic partner per million inhabitants",
-              "cordis_h2020_participations_in_projects_with_nordic_partner", "research"),
     Dimension("hubs_per_million", "Digital innovation hubs per million inhabitants", "hubs per million inhabitants",
               "edih_catalogue_hubs", "infrastructure"),
     Dimension("hubs_creative_focus", "Hubs with a cultural and creative focus", "% of hubs with sector tags",
@@ -79,12 +76,10 @@ def genai_rows(params: ReportParams) -> pd.DataFrame:
 
 
 def research_rows(params: ReportParams) -> pd.DataFrame:
-    """AI publications per million inhabitants and H2020 participations per million (research chapter)."""
-    from .chapters.research_universities import synthesis_indicators
-
-    rows = synthesis_indicators(params)
-    rows["dimension"] = rows["dimension"].map({"AI research output": "ai_publications",
-                                               "Research network position": "research_network"})
+    """AI publications per million inhabitants. Horizon 2020 participations per inhabitant are not an
+    indicator here: the CORDIS extract covers its scope countries fully and every other country only in part."""
+    rows = research.synthesis_indicators(params)
+    rows["dimension"] = rows["dimension"].map({"AI research output": "ai_publications"})
     return rows.loc[rows["geo"].map(is_country_code).astype(bool), ["geo", "year", "value", "dimension"]]
 
 

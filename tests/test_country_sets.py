@@ -34,8 +34,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E
 pytestmark = needs_snapshot
 
 NOTEBOOKS = ("research_universities", "research_networks", "cultural_employment", "ai_enterprises",
-             "ai_people_skills", "policy_funding", "future_roles", "innovation_hubs", "research_collaboration",
-             "synthesis")
+             "ai_people_skills", "policy_funding", "future_roles", "innovation_hubs", "synthesis")
 # Future roles: ESCO is one European classification; the notebook's defaults, as in its parameters cell.
 FUTURE_ROLES_DEFAULTS = {"n_topics": 24, "random_seed": 42}
 
@@ -147,19 +146,15 @@ def _research_universities(params, inputs, show):
 
 def _research_networks(params, inputs, show):
     from ai_culture_report import prose
-    from ai_culture_report.chapters import research_universities as chapter
+    from ai_culture_report.chapters import research_networks as chapter
 
-    if inputs.network is None:  # the network and its betweenness do not depend on the countries
-        frames = chapter.network_data()
-        inputs.network = (frames, chapter.network_measures(frames))
-    frames, centrality = inputs.network
-    for key, text in chapter.network_facts(params, frames, centrality).items():
-        prose.publish(key, text)
-    show(chapter.type_chart(params, frames))
-    show(chapter.coordinator_chart(params, frames))
-    show(chapter.trend_chart(params, frames))
-    show(chapter.network_type_chart(params, frames, centrality))
-    show(chapter.top_organisations_chart(params, frames, centrality))
+    loaded = chapter.load(params, inputs.network)
+    inputs.network = loaded.centrality  # the network and its betweenness do not depend on the countries
+    found = chapter.findings(loaded)
+    prose.publish_all(chapter.glued(found))
+    for name in ("findings_table", "type_chart", "network_type_chart", "top_organisations_chart",
+                 "coparticipation_chart", "affinity_chart", "trend_chart", "helix_chart", "keyword_table"):
+        show(getattr(chapter, name)(found))
 
 
 def _cultural_employment(params, inputs, show):
@@ -251,21 +246,6 @@ def _innovation_hubs(params, inputs, show):
         show(getattr(chapter, name)(hubs))
 
 
-def _research_collaboration(params, inputs, show):
-    from ai_culture_report import prose
-    from ai_culture_report.chapters import research_collaboration as chapter
-
-    research = chapter.load(params)
-    prose.publish("region_name", params.region_name)
-    for facts in (chapter.coverage_facts(research), chapter.matrix_facts(research), chapter.affinity_facts(research),
-                  chapter.trend_facts(research), chapter.helix_facts(research), chapter.keyword_facts(research)):
-        for key, text in facts.items():
-            prose.publish(key, text)
-    for name in ("coparticipation_chart", "affinity_chart", "trend_chart", "helix_chart", "bridges_chart",
-                 "keyword_chart", "keyword_table"):
-        show(getattr(chapter, name)(research))
-
-
 def _synthesis(params, inputs, show):
     from ai_culture_report.chapters import synthesis as chapter
 
@@ -279,8 +259,7 @@ def _synthesis(params, inputs, show):
 STEPS = {"research_universities": _research_universities, "research_networks": _research_networks,
          "cultural_employment": _cultural_employment, "ai_enterprises": _ai_enterprises,
          "ai_people_skills": _ai_people_skills, "policy_funding": _policy_funding, "future_roles": _future_roles,
-         "innovation_hubs": _innovation_hubs, "research_collaboration": _research_collaboration,
-         "synthesis": _synthesis}
+         "innovation_hubs": _innovation_hubs, "synthesis": _synthesis}
 assert tuple(STEPS) == NOTEBOOKS
 
 

@@ -1,9 +1,6 @@
-"""AI in universities and research: facts for the prose and charts of two notebooks.
-
-* ``chapters/research_universities.ipynb`` — AI research output (OpenAlex), R&D expenditure and
-  students' use of generative AI (:func:`output_data`, :func:`output_facts` and the charts after them);
-* ``chapters/research_networks.ipynb`` — Horizon 2020 participations by type of organisation and the
-  co-participation network (:func:`network_data`, :func:`network_facts` and the charts after them).
+"""AI in universities and research (``chapters/research_universities.ipynb``): AI research output (OpenAlex
+and CSET), R&D expenditure and students' use of generative AI (:func:`output_data`, :func:`output_facts` and
+the charts after them). The Horizon 2020 networks are in :mod:`.research_networks`.
 
 Nothing here names a country, a region or a year: the selection and the window come from
 :class:`~ai_culture_report.params.ReportParams`, everything else from the data.
@@ -19,7 +16,7 @@ import altair as alt
 import pandas as pd
 from IPython.display import HTML
 
-from .. import culture, data, measures, networks, prose, research, tables
+from .. import culture, data, measures, prose, research, tables
 from ..charts import AGGREGATE_COLOUR, CONTEXT_GREY, PALETTE, figure, message_figure
 from ..params import ReportParams, join_names, group_label
 
@@ -30,26 +27,11 @@ POPULATION = "worldbank_population_total_eu_eea_2010_2024"
 RD = "owid_unesco_rd_expenditure_pct_gdp"
 GERD_QUOTES = "gerd_pc_gdp_headlines_text_secondary"
 GENAI = "isoc_ai_iaiu_genai_use_individuals_2025"
-PARTICIPATIONS = "cordis_h2020_participations_in_projects_with_nordic_partner"
-PROJECTS = "cordis_h2020_projects_with_nordic_partner"
-NORWEGIAN_NAMES = "nfr_h2020_norwegian_participations"
-
-# The betweenness estimate: sampled source organisations and the seed of the sample (see networks.py).
-BETWEENNESS_SOURCES = 40   # in total, split into BETWEENNESS_REPEATS independent samples
-BETWEENNESS_REPEATS = 2
-BETWEENNESS_SEED = 2020
-TOP_PER_COUNTRY = 5
-
-TYPE_COLOURS = {"HES": PALETTE[0], "REC": PALETTE[1], "PRC": PALETTE[2], "PUB": PALETTE[5], "OTH": PALETTE[3]}
-TYPE_PLURALS = {"HES": "higher-education institutions", "REC": "research organisations", "PRC": "companies",
-                "PUB": "public bodies", "OTH": "other organisations"}
 SHORT_AGGREGATE = {"EU27_2020": "EU27", "EU28": "EU28", "EA": "euro area", "EA20": "euro area"}
 WHOLE_COUNT_NOTE = ("OpenAlex counts a work once for every country among its authors' institutions (whole "
                     "counting): a work with authors in two countries counts once for each.")
 CONCEPT_NOTE = ("Works tagged with OpenAlex's 'Artificial intelligence' concept, queried in May 2025; the concept "
                 "tagging is deprecated and counts drift between snapshots.")
-NO_TOPIC_NOTE = ("The Horizon 2020 file has no project titles or topics: it covers all research fields, not AI "
-                 "projects only.")
 
 
 # --- Small helpers ---------------------------------------------------------------------------------------------
@@ -105,28 +87,6 @@ def count_phrase(k: int, n: int, capital: bool = False) -> str:
 
 def _colours(names: list[str]) -> list[str]:
     return [PALETTE[i % (len(PALETTE) - 1)] for i in range(len(names))]
-
-
-def _plural(n: int, noun: str) -> str:
-    return f"{prose.number(n, 0)} {noun}{'' if n == 1 else 's'}"
-
-
-def _million_euros(value: float) -> str:
-    return "not available" if prose.is_missing(value) else f"{value / 1e6:,.0f} million euros"
-
-
-TYPE_SINGULAR = {"HES": "higher education", "REC": "research organisation", "PRC": "company",
-                 "PUB": "public body", "OTH": "other type"}
-
-
-def _organisation_name(row) -> str:
-    name = row.get("organisation_name")
-    return str(name) if isinstance(name, str) and name else f"PIC {row['node']}"
-
-
-def _organisation_label(row) -> str:
-    kind = TYPE_SINGULAR.get(row.get("activity_type"), str(row.get("activity_type")))
-    return f"{_organisation_name(row)} ({kind})"
 
 
 # =============================================================================================================
@@ -217,7 +177,42 @@ def _publication_facts(params: ReportParams, frames: OutputData, first: int, las
         f"{join_names(parts)}." if parts else f"OpenAlex has no AI works for {params.names_of(params.countries)}."
     ) + _missing_sentence(params, present, "AI publication counts")
 
-    # Share of the European sum, and what the file does not allow.
+    facts.update(_share_facts(params, frames, first, last))
+    europe = _european(frames)
+
+    # Per-capita rank.
+    ranking = research.per_capita_ranking(per_capita, last, params.countries)
+    picks = ranking[ranking["role"] == "selected"]
+    no_population = sorted(set(europe[europe["year"] == last]["geo"]) - set(ranking["geo"]))
+    facts["rank_n"] = str(len(ranking))
+    leader = ranking.iloc[0] if len(ranking) else None
+    facts["rank_sentence"] = (
+        (f"Measured this way, "
+         f"{join_names([f'{n} ranks {prose.ordinal(r)}' for n, r in zip(picks['name'], picks['rank'])])} "
+         f"of the {len(ranking)} European countries with both counts and population figures in {last}.")
+        if len(picks) else f"None of the {group_label(params)} can be ranked per inhabitant in {last}."
+    ) + (f" First is {in_text(leader['geo'])}, with {prose.number(leader['per_million'], 0)} works per million "
+         f"inhabitants." if leader is not None else "") + (
+        f" {join_names([in_text(c, capital=True) for c in no_population])} cannot be ranked: the population file "
+        f"does not cover it." if no_population else "")
+
+    # Growth.
+    growth = research.growth(pubs, params.countries, first, last).dropna(subset=["annual_growth_percent"])
+    growth = growth.sort_values(["annual_growth_percent", "geo"], ascending=[False, True])
+    europe_growth = research.europe_growth(pubs, first, last)["annual_growth_percent"]
+    facts["growth_sentence"] = (
+        f"From {first} to {last}, the annual growth of AI works was "
+        f"{listing(zip(growth['geo'], growth['annual_growth_percent']), prose.signed_percent)}, "
+        f"against {prose.signed_percent(europe_growth)} a year for the sum of the European countries."
+        if len(growth) else "No growth rate can be computed for the selected countries."
+    )
+    facts.update(_output_meaning(params, ranking, growth, europe_growth, first, last))
+    return facts
+
+
+def _share_facts(params: ReportParams, frames: OutputData, first: int, last: int) -> dict[str, str]:
+    """The selected countries' share of the European countries' summed counts, and what the file does not allow."""
+    pubs, facts = frames.publications, {}
     europe = _european(frames)
     europe_codes = sorted(europe["geo"].unique())
     outside = sorted(set(pubs["geo"]) - set(research.EUROPE))
@@ -246,34 +241,6 @@ def _publication_facts(params: ReportParams, frames: OutputData, first: int, las
         f"{join_names([in_text(c) for c in outside]) or 'no other country'}, so a share of world output "
         f"cannot be computed from it."
     )
-
-    # Per-capita rank.
-    ranking = research.per_capita_ranking(per_capita, last, params.countries)
-    picks = ranking[ranking["role"] == "selected"]
-    no_population = sorted(set(europe[europe["year"] == last]["geo"]) - set(ranking["geo"]))
-    facts["rank_n"] = str(len(ranking))
-    leader = ranking.iloc[0] if len(ranking) else None
-    facts["rank_sentence"] = (
-        (f"Measured this way, "
-         f"{join_names([f'{n} ranks {prose.ordinal(r)}' for n, r in zip(picks['name'], picks['rank'])])} "
-         f"of the {len(ranking)} European countries with both counts and population figures in {last}.")
-        if len(picks) else f"None of the {group_label(params)} can be ranked per inhabitant in {last}."
-    ) + (f" First is {in_text(leader['geo'])}, with {prose.number(leader['per_million'], 0)} works per million "
-         f"inhabitants." if leader is not None else "") + (
-        f" {join_names([in_text(c, capital=True) for c in no_population])} cannot be ranked: the population file "
-        f"does not cover it." if no_population else "")
-
-    # Growth.
-    growth = research.growth(pubs, params.countries, first, last).dropna(subset=["annual_growth_percent"])
-    growth = growth.sort_values(["annual_growth_percent", "geo"], ascending=[False, True])
-    europe_growth = _europe_growth(pubs, first, last)["annual_growth_percent"]
-    facts["growth_sentence"] = (
-        f"From {first} to {last}, the annual growth of AI works was "
-        f"{listing(zip(growth['geo'], growth['annual_growth_percent']), prose.signed_percent)}, "
-        f"against {prose.signed_percent(europe_growth)} a year for the sum of the European countries."
-        if len(growth) else "No growth rate can be computed for the selected countries."
-    )
-    facts.update(_output_meaning(params, ranking, growth, europe_growth, first, last))
     return facts
 
 
@@ -287,31 +254,6 @@ CSET_NOTE = ("CSET's counts come from its own corpus and AI classifier, on Engli
 def cset_period(params: ReportParams, frames: OutputData) -> tuple[int, int] | None:
     """The first and last year of the CSET file within the report's years (None when the years exclude it)."""
     return research.years_in_window(frames.cset, params.year_start, params.year_end)
-
-
-def _cset_no_population(frames: OutputData, first: int, last: int) -> list[str]:
-    """European countries with CSET counts but no population figure in any year of the period."""
-    window = frames.cset[frames.cset["year"].between(first, last) & frames.cset["geo"].isin(research.EUROPE)]
-    with_population = set(window.dropna(subset=["per_million"])["geo"])
-    return sorted(set(window["geo"]) - with_population)
-
-
-def common_years(params: ReportParams, frames: OutputData) -> list[int]:
-    """Years inside the window in which both OpenAlex and CSET have per-million values for European countries."""
-    def years(frame):
-        frame = frame[frame["geo"].isin(research.EUROPE) & frame["per_million"].notna()]
-        return set(frame.loc[frame["year"].between(params.year_start, params.year_end), "year"].astype(int))
-    return sorted(years(frames.per_capita) & years(frames.cset))
-
-
-def source_comparison(params: ReportParams, frames: OutputData):
-    """Spearman's rank correlation per common year, and the selected countries' ranks in the latest one."""
-    years = common_years(params, frames)
-    agreement = research.source_agreement(frames.per_capita, frames.cset, years)
-    if not years:
-        return agreement, None, pd.DataFrame(columns=["geo", "name", "rank_first", "rank_second", "difference"])
-    latest = years[-1]
-    return agreement, latest, research.rank_differences(frames.per_capita, frames.cset, latest, params.countries)
 
 
 def cset_facts(params: ReportParams, frames: OutputData) -> dict[str, str]:
@@ -365,7 +307,8 @@ def _rank_change(row) -> str:
 
 
 def _comparison_facts(params: ReportParams, frames: OutputData) -> dict[str, str]:
-    agreement, latest, ranks = source_comparison(params, frames)
+    agreement, latest, ranks = research.source_comparison(frames.per_capita, frames.cset, params.year_start,
+                                                           params.year_end, params.countries)
     valid = agreement.dropna(subset=["spearman"])
     if latest is None or valid.empty or prose.is_missing(
             agreement.set_index("year").loc[latest, "spearman"]):
@@ -414,13 +357,9 @@ def _rd_facts(params: ReportParams, frames: OutputData) -> dict[str, str]:
     facts = {}
     # R&D expenditure.
     rd_codes = [c for c in params.countries if c in set(frames.rd["geo"])]
-    rd_window = research.rd_series(frames.rd, params.countries, params.comparison_aggregate,
-                                   params.year_start, params.year_end)
-    rd_year = research.latest_common_year(rd_window, params.countries)
+    rd_year, gaps = research.rd_latest(frames.rd, params.countries, params.comparison_aggregate,
+                                       params.year_start, params.year_end)
     if rd_year is not None:
-        gaps = research.rd_gaps(frames.rd, params.countries, params.comparison_aggregate, rd_year)
-        gaps = gaps.dropna(subset=["value"])
-        gaps = gaps.sort_values(["value", "geo"], ascending=[False, True])
         reference = gaps["aggregate_value"].iloc[0] if len(gaps) else math.nan
         above = int((gaps["gap_points"] > 0).sum())
         facts["rd_year"] = str(rd_year)
@@ -472,12 +411,10 @@ def _output_meaning(params: ReportParams, ranking: pd.DataFrame, growth: pd.Data
 def _rd_genai_meaning(params: ReportParams, frames: OutputData) -> dict[str, str]:
     """Short data-driven sentences on R&D and generative AI for the chapter's conclusion."""
     facts = {}
-    rd_window = research.rd_series(frames.rd, params.countries, params.comparison_aggregate,
-                                   params.year_start, params.year_end)
-    rd_year = research.latest_common_year(rd_window, params.countries)
+    rd_year, gaps = research.rd_latest(frames.rd, params.countries, params.comparison_aggregate,
+                                       params.year_start, params.year_end)
     if rd_year is not None:
-        gaps = research.rd_gaps(frames.rd, params.countries, params.comparison_aggregate, rd_year).dropna(
-            subset=["gap_points"])
+        gaps = gaps.dropna(subset=["gap_points"])
         above = int((gaps["gap_points"] > 0).sum())
         facts["meaning_rd"] = (f"{count_phrase(above, len(gaps), True)} {group_label(params)} with data spent more "
                                f"of their GDP on R&D than the "
@@ -675,26 +612,13 @@ def ranking_chart(params: ReportParams, frames: OutputData):
                   sources=[PUBLICATIONS, POPULATION], notes=notes)
 
 
-EUROPE_SUM_LABEL = "European countries (sum)"
-
-
-def _europe_growth(publications: pd.DataFrame, first: int, last: int) -> dict:
-    """Growth of the sum of the European countries' whole counts, as a row like :func:`research.growth`'s."""
-    total = research.european_sum(publications).set_index("year")["value"]
-    start, end = float(total.get(first, math.nan)), float(total.get(last, math.nan))
-    return {"geo": "EUROPE", "name": EUROPE_SUM_LABEL, "first_year": first, "last_year": last,
-            "works_first_year": start, "works_last_year": end,
-            "change_percent": measures.percent_change(start, end),
-            "annual_growth_percent": measures.cagr(start, end, last - first)}
-
-
 def growth_chart(params: ReportParams, frames: OutputData):
     if publication_period(params, frames) is None:
         return _no_publications_chart(params, frames, "ai-publications-growth")
     first, last = publication_period(params, frames)
     growth = research.growth(frames.publications, params.countries, first, last)
     present = growth.dropna(subset=["annual_growth_percent"])
-    europe_row = pd.DataFrame([_europe_growth(frames.publications, first, last)])
+    europe_row = pd.DataFrame([research.europe_growth(frames.publications, first, last)])
     table = pd.concat([present, europe_row], ignore_index=True)
     table["role"] = ["selected"] * len(present) + ["aggregate"]
     fastest = present.sort_values(["annual_growth_percent", "geo"], ascending=[False, True])
@@ -706,9 +630,9 @@ def growth_chart(params: ReportParams, frames: OutputData):
         title = f"Annual growth of AI works, {first}–{last}"
     names = list(present["name"])
     chart = alt.Chart(table).mark_bar().encode(
-        y=alt.Y("name:N", sort=[*names, EUROPE_SUM_LABEL], title=None),
+        y=alt.Y("name:N", sort=[*names, research.EUROPE_SUM_LABEL], title=None),
         x=alt.X("annual_growth_percent:Q", title=f"Average annual growth of AI works, {first}–{last} (%)"),
-        color=alt.Color("name:N", legend=None, scale=alt.Scale(domain=[*names, EUROPE_SUM_LABEL],
+        color=alt.Color("name:N", legend=None, scale=alt.Scale(domain=[*names, research.EUROPE_SUM_LABEL],
                                                               range=[*_colours(names), AGGREGATE_COLOUR])),
         tooltip=[alt.Tooltip("name:N", title="Country"),
                  alt.Tooltip("works_first_year:Q", title=f"Works {first}", format=",.0f"),
@@ -728,13 +652,6 @@ def growth_chart(params: ReportParams, frames: OutputData):
                   sources=[PUBLICATIONS], notes=notes)
 
 
-def _openalex_leader(params: ReportParams, frames: OutputData, year: int) -> str | None:
-    """The selected country with the most OpenAlex AI works per million in ``year`` (None if none has a value)."""
-    per = frames.per_capita
-    mine = per[(per["year"] == year) & per["geo"].isin(params.countries) & per["per_million"].notna()]
-    return mine.sort_values(["per_million", "geo"], ascending=[False, True])["geo"].iloc[0] if len(mine) else None
-
-
 def cset_chart(params: ReportParams, frames: OutputData):
     period = cset_period(params, frames)
     if period is None:
@@ -748,7 +665,7 @@ def cset_chart(params: ReportParams, frames: OutputData):
     openalex = publication_period(params, frames)
     if len(latest):
         top = latest.iloc[0]
-        too = " too" if openalex is not None and top["geo"] == _openalex_leader(params, frames, openalex[1]) else ""
+        too = " too" if openalex is not None and top["geo"] == research.leader(frames.per_capita, openalex[1], params.countries) else ""
         title = (f"In CSET's counts{too}, {top['name']} leads the {group_label(params)} in AI publications per "
                  f"inhabitant: {top['per_million']:,.0f} per million in {last}" if len(latest) > 1 else
                  f"{top['name']}: {top['per_million']:,.0f} AI publications per million inhabitants in {last} "
@@ -770,7 +687,7 @@ def cset_chart(params: ReportParams, frames: OutputData):
                       "no selected country has a value") + "."
                    + (f" A dashed line marks {openalex[1]}, the last year of the OpenAlex series." if after else ""))
     notes = [CSET_NOTE, "Whole counting: a publication with authors in two countries counts once for each."]
-    no_population = _cset_no_population(frames, first, last)
+    no_population = research.without_population(frames.cset, first, last)
     if no_population:
         notes.append(f"Population: World Bank mid-year estimates; {join_names([in_text(c) for c in no_population])} "
                      f"{'is' if len(no_population) == 1 else 'are'} not in the population file and not drawn.")
@@ -835,13 +752,9 @@ def rd_chart(params: ReportParams, frames: OutputData):
 
 def gerd_quote_table(params: ReportParams, frames: OutputData) -> pd.DataFrame:
     """Quoted figures for the years after the R&D series ends (selected countries and the aggregate)."""
-    aggregates = culture.aggregate_codes(params.comparison_aggregate)
-    quotes = research.headline_quotes(frames.gerd_quotes, params.countries, aggregates)
-    quotes = quotes[(quotes["year"] > int(frames.rd["year"].max()))
-                    & quotes["year"].between(params.year_start, params.year_end)].reset_index(drop=True)
-    if not set(quotes["geo"]) & set(params.countries):
-        return quotes.iloc[0:0]
-    return quotes
+    return research.quotes_after_series(frames.gerd_quotes, int(frames.rd["year"].max()), params.countries,
+                                        culture.aggregate_codes(params.comparison_aggregate), params.year_start,
+                                        params.year_end)
 
 
 def _quoted_number(value: float) -> str:
@@ -920,608 +833,3 @@ def genai_chart(params: ReportParams, frames: OutputData):
         notes.append("Triangles mark values Eurostat flags as of low reliability (u).")
     return figure(chart, name="genai-formal-education", description=description,
                   data=table[["geo", "name", "year", "group", "value", "flag"]], sources=[GENAI], notes=notes)
-
-
-# =============================================================================================================
-# Notebook 2: Horizon 2020 participations and the co-participation network
-# =============================================================================================================
-
-@dataclass
-class NetworkData:
-    participations: pd.DataFrame    # beneficiaries (coordinators, participants) with start year and EU contribution
-    all_rows: pd.DataFrame          # every row of the file, third parties included
-    projects: pd.DataFrame
-    names: pd.DataFrame             # PIC -> name, where the exact link holds
-    named_countries: tuple[str, ...]
-    snapshot_year: int | None
-    vintage: str
-
-
-def network_data() -> NetworkData:
-    parts = data.load(PARTICIPATIONS)
-    projects = data.load(PROJECTS)
-    everything = research.participations(parts, projects)
-    frame = research.beneficiaries(everything)
-    named = data.load(NORWEGIAN_NAMES)
-    vintage = data.resource(PARTICIPATIONS).vintage or ""
-    return NetworkData(participations=frame, all_rows=everything, projects=projects,
-                       names=research.link_organisation_names(frame, projects, named),
-                       named_countries=tuple(sorted(named["country"].dropna().unique())),
-                       snapshot_year=research.snapshot_year(vintage), vintage=vintage)
-
-
-def network_measures(frames: NetworkData) -> pd.DataFrame:
-    """Degree and estimated betweenness of every organisation, with names where the link holds."""
-    graph = networks.co_participation_graph(frames.participations)
-    measures_ = networks.centrality(graph, k=BETWEENNESS_SOURCES, seed=BETWEENNESS_SEED,
-                                    repeats=BETWEENNESS_REPEATS)
-    names = frames.names.set_index("organisation_pic")["organisation_name"]
-    measures_["organisation_name"] = measures_["node"].map(names)
-    measures_.attrs["edges"] = graph.number_of_edges()
-    measures_.attrs["giant"] = networks.largest_component_size(graph)
-    return measures_
-
-
-def _scope_names(conjunction: str = "and") -> str:
-    return join_names([research.geo_label(c) for c in research.CORDIS_SCOPE], conjunction)
-
-
-def network_facts(params: ReportParams, frames: NetworkData, centrality: pd.DataFrame | None = None
-                  ) -> dict[str, str]:
-    frame = frames.participations
-    facts = {"region_name": params.region_name, "h2020_vintage": frames.vintage,
-             "snapshot_year": str(frames.snapshot_year) if frames.snapshot_year else "not stated",
-             "scope_names": _scope_names(),
-             "n_rows": f"{prose.number(len(frames.all_rows), 0)} rows",
-             "n_third_parties": f"{prose.number(len(frames.all_rows) - len(frame), 0)} rows",
-             "n_participations": f"{prose.number(len(frame), 0)} participations",
-             "n_projects": f"{prose.number(frame['project_rcn'].nunique(), 0)} projects",
-             "n_organisations": f"{prose.number(frame['organisation_pic'].nunique(), 0)} organisations",
-             "scope_coverage": prose.percent(research.scope_coverage(frames.all_rows))}
-    inside = [c for c in params.countries if c in research.CORDIS_SCOPE]
-    outside = [c for c in params.countries if c not in research.CORDIS_SCOPE]
-    overview = research.country_overview(frame, params.countries)
-    present = list(overview.loc[overview["participations"] > 0, "geo"])
-    absent = [c for c in params.countries if c not in present]
-    sentences = []
-    if inside:
-        sentences.append(f"For {params.names_of(inside)}, the file therefore holds every Horizon 2020 participation "
-                         f"signed by the time of the snapshot.")
-    if outside:
-        sentences.append(
-            f"{params.names_of(outside)} {'is' if len(outside) == 1 else 'are'} outside that scope: the file holds "
-            f"only {'its' if len(outside) == 1 else 'their'} participations in projects with a partner from "
-            f"{_scope_names('or')} "
-            f"— {'its' if len(outside) == 1 else 'their'} collaboration with those countries, not "
-            f"{'its' if len(outside) == 1 else 'their'} whole Horizon 2020 record. Every figure below for "
-            f"{params.names_of(outside)} must be read that way.")
-    if absent:
-        sentences.append(f"{params.names_of(absent)} {'has' if len(absent) == 1 else 'have'} no participation in the "
-                         f"file.")
-    facts["scope_sentence"] = " ".join(sentences)
-    rows = overview[overview["participations"] > 0].sort_values(["participations", "geo"], ascending=[False, True])
-    facts["overview_sentence"] = (
-        "The file counts " + join_names([
-            f"{_plural(r.participations, 'participation')} of {_plural(r.organisations, 'organisation')} from "
-            f"{in_text(r.geo)} ("
-            + (f"{_million_euros(r.ec_contribution_eur)} of EU contribution"
-               if not prose.is_missing(r.ec_contribution_eur) else "no EU contribution recorded")
-            + ")" for r in rows.itertuples()])
-        + "." if len(rows) else "")
-    missing_ec = int(frame["ec_contribution_eur"].isna().sum())
-    facts["contribution_note"] = (
-        f"Of the {prose.number(len(frame), 0)} participations in the file, {prose.number(missing_ec, 0)} have no EU "
-        f"contribution recorded; they count as participations but add nothing to the euros.")
-
-    by_type = research.by_organisation_type(frame, params.countries)
-    by_type = by_type[by_type["ec_share"].notna()]
-    hes = by_type[by_type["type"] == research.UNIVERSITY_TYPE].sort_values(["ec_share", "geo"], ascending=[False, True])
-    leaders = by_type.sort_values(["geo", "ec_share", "type"], ascending=[True, False, True]).drop_duplicates("geo")
-    hes_lead = leaders[leaders["type"] == research.UNIVERSITY_TYPE]
-    facts["type_sentence"] = (
-        "Higher-education institutions received "
-        + join_names([(f"{prose.percent(r.ec_share)} of the EU contribution to participants from {in_text(r.geo)} "
-                       f"(with {prose.percent(r.participation_share)} of the participations)") if i == 0 else
-                      f"{prose.percent(r.ec_share)} in {in_text(r.geo)} ({prose.percent(r.participation_share)})"
-                      for i, r in enumerate(hes.itertuples())])
-        + f". They are the type of organisation with the largest share of the funding in "
-        f"{count_phrase(len(hes_lead), len(leaders))} countries"
-        + (f" ({params.names_of(list(hes_lead['geo']))})." if len(hes_lead) else ".")
-        if len(hes) else "") + _missing_sentence(params, list(hes["geo"]), "EU contribution recorded", "The file")
-    others = leaders[leaders["type"] != research.UNIVERSITY_TYPE]
-    facts["type_others_sentence"] = (
-        " ".join(f"In {in_text(r.geo)}, {TYPE_PLURALS[r.type]} take the largest share ({prose.percent(r.ec_share)})."
-                 for r in others.itertuples()))
-
-    coord = research.coordinator_shares(frame, params.countries)
-    coord = coord[coord["coordinations"] > 0].sort_values(["share_of_coordinations", "geo"], ascending=[False, True])
-    larger = coord[coord["share_of_coordinations"] > coord["share_of_participations"]]
-    facts["coordinator_sentence"] = (
-        "Universities led "
-        + join_names([(f"{prose.percent(r.share_of_coordinations)} of the {prose.number(r.coordinations, 0)} projects "
-                       f"coordinated from {in_text(r.geo)}") if i == 0 else
-                      f"{prose.percent(r.share_of_coordinations)} of the {prose.number(r.coordinations, 0)} from "
-                      f"{in_text(r.geo)}" for i, r in enumerate(coord.itertuples())])
-        + f". In {count_phrase(len(larger), len(coord))} countries they coordinate a larger share of projects than "
-        f"their share of participations, a sign that universities lead as well as join."
-        if len(coord) else "") + _none_coordinated(params, coord["geo"])
-
-    facts["coordinator_short"] = (
-        f"In {count_phrase(len(larger), len(coord))} {group_label(params)} universities' share of the projects "
-        f"coordinated from the country is larger than their share of its participations." if len(coord) else
-        "None of the selected countries has a participation in the file.")
-    facts.update(_trend_facts(params, frames, _trend(params, frames)))
-    if centrality is not None:
-        facts.update(_centrality_facts(params, frames, centrality))
-    return facts
-
-
-def _sparse_years(frames: NetworkData) -> list[int]:
-    return research.sparse_start_years(frames.participations, frames.snapshot_year)
-
-
-def _trend(params: ReportParams, frames: NetworkData) -> pd.DataFrame:
-    return research.trend_by_start_year(frames.participations, params.countries, frames.snapshot_year,
-                                        params.year_start, params.year_end, exclude_years=_sparse_years(frames))
-
-
-def _trend_facts(params: ReportParams, frames: NetworkData, trend: pd.DataFrame) -> dict[str, str]:
-    mine = frames.participations[frames.participations["country"].isin(params.countries)]
-    later = mine[mine["start_year"] > (frames.snapshot_year or 9999)]
-    sparse = _sparse_years(frames)
-    projects = frames.participations.drop_duplicates("project_rcn")
-    sentences = []
-    if sparse:
-        counts = [int((projects["start_year"] == y).sum()) for y in sparse]
-        complete = projects[projects["start_year"] <= (frames.snapshot_year or projects["start_year"].max())]
-        typical = complete.groupby("start_year").size().median()
-        sentences.append(
-            f"Projects starting in {join_names([str(y) for y in sparse])} are left out: the file has only "
-            f"{join_names([prose.number(c, 0) for c in counts])} of them, against "
-            f"{prose.number(typical, 0)} "
-            f"in a typical year, too few for a share to mean much.")
-    if frames.snapshot_year and len(later):
-        sentences.append(
-            f"Projects starting after {frames.snapshot_year} ({prose.number(len(later), 0)} participations of the "
-            f"{group_label(params)}) are left out too, because they were still being signed when the snapshot was "
-            f"taken.")
-    facts = {"incomplete_sentence": " ".join(sentences)}
-    if trend.empty:
-        facts["trend_sentence"] = "No participation falls inside the report's years."
-        facts["trend_first"] = facts["trend_last"] = "not available"
-        return facts
-    early, late = research.split_periods(trend["start_year"])
-    if not late:
-        facts["trend_sentence"] = "The years in the window are too few to compare two periods."
-        facts["trend_first"] = facts["trend_last"] = "not available"
-        return facts
-    before = research.share_by_period(trend, early).set_index("geo")
-    after = research.share_by_period(trend, late).set_index("geo")
-    label_early = f"{early[0]}–{early[-1]}" if len(early) > 1 else str(early[0])
-    label_late = f"{late[0]}–{late[-1]}" if len(late) > 1 else str(late[0])
-    codes = [c for c in params.countries if c in before.index and c in after.index]
-    rose = [c for c in codes if after.loc[c, "share"] > before.loc[c, "share"]]
-    facts["trend_first"], facts["trend_last"] = label_early, label_late
-    facts["n_rose"] = str(len(rose))
-    facts["n_compared"] = str(len(codes))
-    facts["trend_sentence"] = (
-        f"Universities' share of the participations rose in {count_phrase(len(rose), len(codes))} countries between "
-        f"projects starting in {label_early} and those starting in {label_late}: "
-        + join_names([f"from {prose.percent(before.loc[c, 'share'])} to {prose.percent(after.loc[c, 'share'])} in "
-                      f"{in_text(c)}" for c in codes]) + ".")
-    return facts
-
-
-def _centrality_facts(params: ReportParams, frames: NetworkData, centrality: pd.DataFrame) -> dict[str, str]:
-    summary = networks.summary_by(centrality, "activity_type", order=list(research.ORGANISATION_TYPES))
-    hes = summary.set_index("activity_type").loc[research.UNIVERSITY_TYPE]
-    by_degree = summary.sort_values(["mean_degree", "activity_type"], ascending=[False, True])
-    facts = {
-        "n_edges": f"{prose.number(centrality.attrs.get('edges', math.nan), 0)} links",
-        "n_giant": f"{prose.number(centrality.attrs.get('giant', math.nan), 0)} organisations",
-        "bc_sources": str(BETWEENNESS_SOURCES), "bc_seed": str(BETWEENNESS_SEED),
-        "bc_repeats": str(BETWEENNESS_REPEATS),
-        "bc_per_sample": str(BETWEENNESS_SOURCES // BETWEENNESS_REPEATS),
-        "hes_betweenness_spread": join_names([prose.percent(hes[c]) for c in summary.columns
-                                              if c.startswith("betweenness_share_")]),
-        "hes_org_share": prose.percent(hes["organisation_share"]),
-        "hes_participation_share": prose.percent(hes["participation_share"]),
-        "hes_betweenness_share": prose.percent(hes["betweenness_share"]),
-        "hes_mean_degree": prose.number(hes["mean_degree"], 0),
-        "degree_sentence": "On average, " + join_names([
-            f"{TYPE_PLURALS[r.activity_type]} have {prose.number(r.mean_degree, 0)} partners (median "
-            f"{prose.number(r.median_degree, 0)})" for r in by_degree.itertuples()]) + ".",
-    }
-    mine = centrality[centrality["country"].isin(params.countries)]
-    pairs = []
-    for code in params.countries:
-        country = mine[mine["country"] == code]
-        universities = country[country["activity_type"] == research.UNIVERSITY_TYPE]
-        others = country[country["activity_type"] != research.UNIVERSITY_TYPE]
-        if universities.empty or others.empty:
-            continue
-        pairs.append((code, float(universities["degree"].mean()), float(others["degree"].mean())))
-    more = sum(u > o for _, u, o in pairs)
-    facts["country_degree_sentence"] = (
-        f"Within the countries, universities have more partners on average than the country's other organisations "
-        f"in {count_phrase(more, len(pairs))} {group_label(params)} with both: "
-        + join_names([f"{prose.number(u, 0)} against {prose.number(o, 0)} in {in_text(c)}" for c, u, o in pairs])
-        + "." if pairs else "")
-    top = networks.top_nodes(mine, "country", params.countries, 1, by="degree")
-    facts["top_sentence"] = ("The best-connected organisation of each country is " + join_names([
-        f"{_organisation_label(r)} in {in_text(r['country'])}, with {prose.number(r['degree'], 0)} partners"
-        for _, r in top.iterrows()]) + "." if len(top) else "")
-    hes_top = top[top["activity_type"] == research.UNIVERSITY_TYPE]
-    facts["n_top_hes"] = str(len(hes_top))
-    facts["n_top"] = str(len(top))
-    five = top_organisations(params, centrality)
-    facts["hub_sentence"] = (
-        f"Universities are {prose.percent(hes['organisation_share'])} of the organisations in the network but take "
-        f"part in {prose.percent(hes['participation_share'])} of the participations and carry "
-        f"an estimated {prose.percent(hes['betweenness_share'])} of its brokerage. In "
-        f"{count_phrase(len(hes_top), len(top))} {group_label(params)} the best-connected organisation is a "
-        f"university, and universities are "
-        f"{int((five['activity_type'] == research.UNIVERSITY_TYPE).sum())} of the {len(five)} organisations in the "
-        f"countries' top {TOP_PER_COUNTRY} lists." if len(top) else
-        f"Universities are {prose.percent(hes['organisation_share'])} of the organisations in the network but carry "
-        f"{prose.percent(hes['betweenness_share'])} of its brokerage.")
-    named_in_selection = [c for c in frames.named_countries if c in params.countries]
-    if named_in_selection:
-        own = centrality[centrality["country"].isin(named_in_selection)]
-        named = own["organisation_name"].notna()
-        share = measures.share(own.loc[named, "participations"].sum(), own["participations"].sum())
-        facts["names_sentence"] = (
-            f"For {params.names_of(named_in_selection)}, the list of the {data.resource(NORWEGIAN_NAMES).publisher} "
-            f"gives names. It has no "
-            f"PICs, so a name is attached to a PIC only where the link is unambiguous: the project starts and ends on "
-            f"the same days and the organisation's EU contribution is the same to the cent in both lists, this "
-            f"combination occurs once in each list, it happens for at least two of the organisation's projects, and at "
-            f"least 90% of its matches point to the same organisation. That names {prose.number(named.sum(), 0)} of "
-            f"{prose.number(len(own), 0)} organisations, which hold {prose.percent(share)} of the participations; the "
-            f"others keep their PIC.")
-    else:
-        facts["names_sentence"] = (
-            f"The only list with names in the snapshot covers {params.names_of(list(frames.named_countries))}, which "
-            f"is not among the selected countries, so the organisations are shown by PIC.")
-    return facts
-
-
-# --- Notebook 2 charts ---------------------------------------------------------------------------------------
-
-def _type_encoding(title: str = "Type of organisation"):
-    kinds = list(research.ORGANISATION_TYPES)
-    return alt.Color("type_name:N", title=title,
-                     scale=alt.Scale(domain=[research.ORGANISATION_TYPES[k] for k in kinds],
-                                     range=[TYPE_COLOURS[k] for k in kinds]),
-                     legend=alt.Legend(orient="bottom", columns=3))
-
-
-def _no_participation_chart(params: ReportParams, frames: NetworkData, name: str, title: str, in_years: bool = False):
-    """A placeholder for a chart of the selected countries' Horizon 2020 participations: none in the file (or, with
-    ``in_years``, none starting in the report's years)."""
-    mine = frames.participations[frames.participations["country"].isin(params.countries)]
-    if mine.empty:
-        reason = f"The Horizon 2020 file has no participation of {params.names_of(params.countries)}."
-    elif in_years:
-        reason = prose.outside_years("Horizon 2020 file (projects of the selected countries by start year)",
-                                     mine["start_year"].dropna(), params.year_start, params.year_end)
-    else:
-        reason = f"The Horizon 2020 file has nothing of this kind for {params.names_of(params.countries)}."
-    return message_figure(name, title, f"{reason} Nothing is drawn.", [PARTICIPATIONS],
-                          [n for n in [_outside_scope_note(params)] if n])
-
-
-def type_chart(params: ReportParams, frames: NetworkData):
-    frame = frames.participations
-    by_type = research.by_organisation_type(frame, params.countries)
-    if by_type.empty:
-        return _no_participation_chart(params, frames, "h2020-by-organisation-type",
-                                       f"No Horizon 2020 participation of {params.names_of(params.countries)}")
-    everyone = research.by_organisation_type(frame.assign(country="ALL"), ["ALL"])
-    everyone["name"] = "All participants in these projects"
-    table = pd.concat([by_type, everyone], ignore_index=True)
-    long = pd.concat([
-        table.assign(measure="Participations", share=table["participation_share"], count=table["participations"]),
-        table.assign(measure="EU contribution", share=table["ec_share"], count=table["ec_contribution_eur"]),
-    ], ignore_index=True)[["geo", "name", "measure", "type", "type_name", "count", "share"]]
-    long["type_order"] = long["type"].map({k: i for i, k in enumerate(research.ORGANISATION_TYPES)})
-    hes = by_type[by_type["type"] == research.UNIVERSITY_TYPE].sort_values(["ec_share", "geo"], ascending=[False, True])
-    funded = hes.dropna(subset=["ec_share"])
-    if len(hes) and funded.empty:
-        title = (f"Higher education has {prose.percent(hes['participation_share'].max(), 0)} of the Horizon 2020 "
-                 f"participations of {params.names_of(list(hes['geo']))}; no EU contribution is recorded"
-                 if len(hes) == 1 else
-                 f"Higher education's share of the {group_label(params)}' Horizon 2020 participations; no EU "
-                 "contribution is recorded")
-    elif len(hes):
-        hes = funded
-        title = (f"Higher education takes {hes['ec_share'].min():.0f}–{hes['ec_share'].max():.0f}% of the "
-                 f"{group_label(params)}' Horizon 2020 funding"
-                 if len(hes) > 1 else
-                 f"Higher education takes {hes['ec_share'].iloc[0]:.0f}% of {hes['name'].iloc[0]}'s Horizon 2020 "
-                 f"funding")
-    else:
-        title = "Horizon 2020 participations and funding by type of organisation"
-    order = [*hes["name"], "All participants in these projects"]
-    chart = alt.Chart(long).mark_bar().encode(
-        y=alt.Y("name:N", sort=order, title=None),
-        x=alt.X("share:Q", title="Share of the country's total (%)", stack="zero", scale=alt.Scale(domain=[0, 100])),
-        color=_type_encoding(),
-        order=alt.Order("type_order:Q"),
-        tooltip=[alt.Tooltip("name:N", title="Country"), alt.Tooltip("measure:N", title="Measure"),
-                 alt.Tooltip("type_name:N", title="Type"), alt.Tooltip("share:Q", title="Share (%)", format=".1f"),
-                 alt.Tooltip("count:Q", title="Participations or euros", format=",.0f")],
-    ).properties(width=250, height=alt.Step(24)).facet(
-        column=alt.Column("measure:N", title=None, sort=["Participations", "EU contribution"])
-    ).properties(title=alt.Title(title, subtitle="Horizon 2020 projects with a partner from " + _scope_names("or")))
-    description = (f"Two panels of stacked bars showing, for each selected country, the share of its Horizon 2020 "
-                   f"participations and of its EU contribution taken by each type of organisation. "
-                   + "; ".join(f"{r.name}: higher education {prose.percent(r.participation_share)} of participations "
-                               f"and {prose.percent(r.ec_share, missing='no recorded share')} of funding"
-                               for r in table[table["type"] == "HES"].itertuples())
-                   + ".")
-    notes = [NO_TOPIC_NOTE, f"Snapshot: {frames.vintage}.",
-             "'All participants in these projects' covers every country's participants in the same projects."]
-    notes += [n for n in [_outside_scope_note(params)] if n]
-    notes += _missing_note(params, by_type["geo"], "participation in the file")
-    return figure(chart, name="h2020-by-organisation-type", description=description,
-                  data=long.drop(columns="type_order"), sources=[PARTICIPATIONS], notes=notes)
-
-
-def _none_coordinated(params: ReportParams, present) -> str:
-    missing = [c for c in params.countries if c not in set(present)]
-    return f" No project in the file is coordinated from {params.names_of(missing)}." if missing else ""
-
-
-def _outside_scope_note(params: ReportParams) -> str:
-    outside = [c for c in params.countries if c not in research.CORDIS_SCOPE]
-    if not outside:
-        return ""
-    return (f"{params.names_of(outside)}: only participations in projects with a partner from {_scope_names('or')}, "
-            f"not the whole Horizon 2020 record.")
-
-
-def coordinator_chart(params: ReportParams, frames: NetworkData):
-    coord = research.coordinator_shares(frames.participations, params.countries)
-    coord = coord[coord["coordinations"] > 0]
-    coord = coord.sort_values(["share_of_coordinations", "geo"], ascending=[False, True]).reset_index(drop=True)
-    if coord.empty:
-        return _no_participation_chart(params, frames, "h2020-coordinators",
-                                       f"No Horizon 2020 project in the file is coordinated from "
-                                       f"{params.names_of(params.countries)}")
-    long = pd.concat([
-        coord.assign(measure="Share of the country's coordinations", share=coord["share_of_coordinations"]),
-        coord.assign(measure="Share of the country's participations", share=coord["share_of_participations"]),
-    ], ignore_index=True)[["geo", "name", "measure", "share", "coordinations", "coordinations_by_type",
-                           "participations"]]
-    larger = int((coord["share_of_coordinations"] > coord["share_of_participations"]).sum())
-    title = (f"Universities coordinate a larger share of projects than they take part in, in "
-             f"{count_phrase(larger, len(coord))} {group_label(params)}")
-    measures_ = ["Share of the country's coordinations", "Share of the country's participations"]
-    rules = alt.Chart(coord).mark_rule(color=CONTEXT_GREY).encode(
-        y=alt.Y("name:N", sort=list(coord["name"]), title=None),
-        x="share_of_participations:Q", x2="share_of_coordinations:Q")
-    points = alt.Chart(long).mark_point(size=120, filled=True).encode(
-        y=alt.Y("name:N", sort=list(coord["name"]), title=None),
-        x=alt.X("share:Q", title="Higher-education institutions' share (%)", scale=alt.Scale(domain=[0, 100])),
-        color=alt.Color("measure:N", title=None, scale=alt.Scale(domain=measures_, range=[PALETTE[0], PALETTE[1]]),
-                        legend=alt.Legend(orient="top")),
-        shape=alt.Shape("measure:N", title=None, scale=alt.Scale(domain=measures_, range=["circle", "square"])),
-        tooltip=[alt.Tooltip("name:N", title="Country"), alt.Tooltip("measure:N", title="Measure"),
-                 alt.Tooltip("share:Q", title="Share (%)", format=".1f"),
-                 alt.Tooltip("coordinations:Q", title="Coordinations"),
-                 alt.Tooltip("participations:Q", title="Participations")],
-    )
-    chart = alt.layer(rules, points).properties(title=title, width=500, height=alt.Step(32))
-    description = ("Dot chart comparing, for each selected country, higher-education institutions' share of the "
-                   "projects coordinated from the country with their share of its participations. "
-                   + "; ".join(f"{r.name}: {r.share_of_coordinations:.1f}% of {r.coordinations} coordinations, "
-                               f"{r.share_of_participations:.1f}% of participations" for r in coord.itertuples()) + ".")
-    coordinators = frames.participations[frames.participations["role"] == "coordinator"]
-    doubled = int((coordinators.groupby("project_rcn").size() > 1).sum())
-    notes = [NO_TOPIC_NOTE]
-    if doubled:
-        notes.append(f"{doubled} projects in the file list more than one coordinator; each coordinator is counted.")
-    few = coord[coord["coordinations"] < 20]
-    if len(few):
-        notes.append("Fewer than 20 coordinations (" + join_names([f"{n} {c}" for n, c in zip(few["name"],
-                     few["coordinations"])]) + "): a few projects change these shares a lot.")
-    notes += [n for n in [_outside_scope_note(params)] if n]
-    notes += [n for n in [_none_coordinated(params, coord["geo"]).strip()] if n]
-    return figure(chart, name="h2020-coordinators", description=description, data=long,
-                  sources=[PARTICIPATIONS], notes=notes)
-
-
-def trend_chart(params: ReportParams, frames: NetworkData):
-    trend = _trend(params, frames)
-    if trend.empty:
-        return _no_participation_chart(params, frames, "h2020-universities-trend",
-                                       f"No Horizon 2020 participation of {params.names_of(params.countries)} to "
-                                       f"follow over {prose.span(params.year_start, params.year_end)}", in_years=True)
-    codes = [c for c in params.countries if c in set(trend["geo"])]
-    names = [research.geo_label(c) for c in codes]
-    facts = _trend_facts(params, frames, trend)
-    if "n_rose" in facts:
-        title = (f"Universities' share of participations rose in "
-                 f"{count_phrase(int(facts['n_rose']), int(facts['n_compared']))} {group_label(params)} from "
-                 f"{facts['trend_first']} to {facts['trend_last']} projects")
-    else:
-        title = "Universities' share of participations by project start year"
-    chart = alt.Chart(trend).mark_line(point=True).encode(
-        x=alt.X("start_year:O", title="Project start year", axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("share:Q", title="Higher education's share of participations (%)", scale=alt.Scale(zero=False)),
-        color=alt.Color("name:N", title="Country", scale=alt.Scale(domain=names, range=_colours(names))),
-        tooltip=[alt.Tooltip("name:N", title="Country"), alt.Tooltip("start_year:O", title="Start year"),
-                 alt.Tooltip("share:Q", title="Higher education (%)", format=".1f"),
-                 alt.Tooltip("participations_by_type:Q", title="Higher-education participations"),
-                 alt.Tooltip("participations:Q", title="All participations")],
-    ).properties(title=title, width=560, height=320)
-    description = ("Line chart of higher-education institutions' share of each selected country's Horizon 2020 "
-                   "participations by the year the project started. "
-                   + "; ".join(f"{n}: " + ", ".join(f"{int(y)} {s:.0f}% of {p}" for y, s, p in
-                                                     zip(g["start_year"], g["share"], g["participations"]))
-                               for n, g in trend.groupby("name", sort=True)) + ".")
-    small = trend[trend["participations"] < 30]
-    notes = [NO_TOPIC_NOTE,
-             f"Projects starting after {frames.snapshot_year} are left out: the snapshot ({frames.vintage}) was "
-             f"taken while they were still being signed."]
-    sparse = _sparse_years(frames)
-    if sparse:
-        notes.append(f"Projects starting in {join_names([str(y) for y in sparse])} are left out: too few started "
-                     f"then for a meaningful share (see text).")
-    if len(small):
-        notes.append("Points based on fewer than 30 participations ("
-                     + join_names([f"{n} {int(y)}" for n, y in zip(small["name"], small["start_year"])])
-                     + ") move a lot with a few projects.")
-    notes += [n for n in [_outside_scope_note(params)] if n]
-    notes += _missing_note(params, trend["geo"], "participation in these years")
-    return figure(chart, name="h2020-universities-trend", description=description, data=trend,
-                  sources=[PARTICIPATIONS, PROJECTS], notes=notes)
-
-
-def network_type_chart(params: ReportParams, frames: NetworkData, centrality: pd.DataFrame):
-    summary = networks.summary_by(centrality, "activity_type", order=list(research.ORGANISATION_TYPES))
-    summary["type_name"] = summary["activity_type"].map(research.ORGANISATION_TYPES)
-    measures_ = {"organisation_share": "Share of organisations", "participation_share": "Share of participations",
-                 "betweenness_share": "Share of brokerage (betweenness)"}
-    long = summary.melt(id_vars=["activity_type", "type_name", "organisations", "mean_degree", "median_degree"],
-                        value_vars=list(measures_), var_name="measure_key", value_name="share")
-    long["measure"] = long["measure_key"].map(measures_)
-    long = long.drop(columns="measure_key")
-    hes = summary.set_index("activity_type").loc[research.UNIVERSITY_TYPE]
-    title = (f"Universities are {hes['organisation_share']:.0f}% of the organisations but broker an estimated "
-             f"{hes['betweenness_share']:.0f}% of the shortest paths in the network")
-    order = [research.ORGANISATION_TYPES[k] for k in research.ORGANISATION_TYPES]
-    chart = alt.Chart(long).mark_bar().encode(
-        y=alt.Y("type_name:N", sort=order, title=None),
-        yOffset=alt.YOffset("measure:N", sort=list(measures_.values())),
-        x=alt.X("share:Q", title="Share of the whole network (%)"),
-        color=alt.Color("measure:N", title=None, sort=list(measures_.values()),
-                        scale=alt.Scale(domain=list(measures_.values()), range=[CONTEXT_GREY, PALETTE[4], PALETTE[0]]),
-                        legend=alt.Legend(orient="top")),
-        tooltip=[alt.Tooltip("type_name:N", title="Type"), alt.Tooltip("measure:N", title="Measure"),
-                 alt.Tooltip("share:Q", title="Share (%)", format=".1f"),
-                 alt.Tooltip("organisations:Q", title="Organisations", format=","),
-                 alt.Tooltip("mean_degree:Q", title="Mean number of partners", format=",.0f")],
-    ).properties(title=alt.Title(title, subtitle=f"All {len(centrality):,} organisations in Horizon 2020 projects with "
-                                                  f"a partner from {_scope_names('or')}"),
-                 width=520, height=alt.Step(16))
-    description = ("Grouped bar chart comparing, for each type of organisation, its share of the organisations, of "
-                   "the participations and of the network's total betweenness (brokerage). "
-                   + "; ".join(f"{r.type_name}: {r.organisation_share:.1f}% of organisations, "
-                               f"{r.participation_share:.1f}% of participations, {r.betweenness_share:.1f}% of "
-                               f"brokerage" for r in summary.itertuples()) + ".")
-    notes = [NO_TOPIC_NOTE,
-             f"Betweenness estimated from {BETWEENNESS_SOURCES} randomly drawn source organisations in "
-             f"{BETWEENNESS_REPEATS} independent samples (seeds from {BETWEENNESS_SEED}); exact values would need a "
-             f"search from every organisation. Higher education's share of brokerage in the separate samples: "
-             + join_names([f"{summary.set_index('activity_type').loc[research.UNIVERSITY_TYPE, c]:.1f}%"
-                           for c in summary.columns if c.startswith("betweenness_share_")]) + ".",
-             f"Snapshot: {frames.vintage}."]
-    return figure(chart, name="network-centrality-by-type", description=description, data=long,
-                  sources=[PARTICIPATIONS], notes=notes)
-
-
-def top_organisations(params: ReportParams, centrality: pd.DataFrame, n: int = TOP_PER_COUNTRY) -> pd.DataFrame:
-    mine = centrality[centrality["country"].isin(params.countries)]
-    top = networks.top_nodes(mine, "country", params.countries, n, by="degree")
-    top = top.assign(country_name=top["country"].map(research.geo_label),
-                     label=[_organisation_label(r) for _, r in top.iterrows()],
-                     short_label=[_organisation_name(r) for _, r in top.iterrows()],
-                     type_name=top["activity_type"].map(research.ORGANISATION_TYPES),
-                     betweenness_percent=top["betweenness"] * 100)
-    clash = top.duplicated(["country", "short_label"], keep=False)
-    if clash.any():
-        top.loc[clash, "short_label"] = top.loc[clash, "short_label"] + " (PIC " + top.loc[clash, "node"].astype(str) + ")"
-    return top[["country", "country_name", "rank_in_group", "node", "organisation_name", "activity_type", "type_name",
-                "label", "short_label", "participations", "degree", "betweenness", "betweenness_percent"]]
-
-
-def top_organisations_chart(params: ReportParams, frames: NetworkData, centrality: pd.DataFrame):
-    top = top_organisations(params, centrality)
-    if top.empty:
-        return message_figure("network-top-organisations",
-                              f"No organisation of {params.names_of(params.countries)} is in the Horizon 2020 network",
-                              f"The Horizon 2020 file has no participation of {params.names_of(params.countries)}, so "
-                              "no organisation can be ranked by its partners. Nothing is drawn.", [PARTICIPATIONS],
-                              [n for n in [_outside_scope_note(params)] if n])
-    universities = int((top["activity_type"] == research.UNIVERSITY_TYPE).sum())
-    title = (f"Universities are {universities} of the {len(top)} best-connected organisations of the "
-             f"{group_label(params)}" if len(top) else "The best-connected organisations of the selected countries")
-    countries = [research.geo_label(c) for c in params.countries if c in set(top["country"])]
-    chart = alt.Chart(top).mark_bar().encode(
-        y=alt.Y("short_label:N", sort=alt.EncodingSortField("degree", order="descending"), title=None,
-                axis=alt.Axis(labelLimit=460)),
-        x=alt.X("degree:Q", title="Partners in Horizon 2020 projects (degree)"),
-        color=_type_encoding(),
-        tooltip=[alt.Tooltip("short_label:N", title="Organisation"), alt.Tooltip("type_name:N", title="Type"),
-                 alt.Tooltip("node:N", title="PIC"), alt.Tooltip("participations:Q", title="Participations"),
-                 alt.Tooltip("degree:Q", title="Partners (degree)", format=","),
-                 alt.Tooltip("betweenness_percent:Q", title="Estimated betweenness (%)", format=".2f")],
-    ).properties(width=330, height=alt.Step(18)).facet(
-        row=alt.Row("country_name:N", title=None, sort=countries,
-                    header=alt.Header(labelAngle=0, labelAlign="left", labelFontWeight="bold"))
-    ).resolve_scale(y="independent").properties(title=alt.Title(
-        title, subtitle=f"Top {TOP_PER_COUNTRY} per country by number of partners; PIC = the EU's participant "
-                        f"identification code"))
-    description = (f"Bar charts, one per country, of the {TOP_PER_COUNTRY} organisations with the most partners in "
-                   f"the co-participation network. "
-                   + "; ".join(f"{r.country_name} {r.rank_in_group}: {r.label}, {r.degree:,} partners in "
-                               f"{r.participations} participations" for r in top.itertuples()) + ".")
-    notes = ["Degree counts distinct partner organisations over all the organisation's projects in the file.",
-             f"The downloadable data also give each organisation's estimated betweenness ({BETWEENNESS_SOURCES} "
-             f"sampled source organisations); it is too uncertain for single organisations to rank them by it.",
-             "Organisations without a name carry only their PIC in the CORDIS file; it can be looked up in the "
-             "Commission's participant register."]
-    named = [c for c in frames.named_countries if c in params.countries]
-    if named:
-        notes.append(f"Names for {params.names_of(named)}: {data.resource(NORWEGIAN_NAMES).publisher}, linked by "
-                     f"exact match of project dates and EU contribution (see text); other organisations keep "
-                     f"their PIC.")
-    notes += [n for n in [_outside_scope_note(params)] if n]
-    notes += _missing_note(params, top["country"], "organisation in the file")
-    sources = [PARTICIPATIONS] + ([PROJECTS, NORWEGIAN_NAMES] if named else [])
-    return figure(chart, name="network-top-organisations", description=description,
-                  data=top.drop(columns=["label", "short_label", "betweenness"]), sources=sources, notes=notes)
-
-
-# =============================================================================================================
-# Synthesis
-# =============================================================================================================
-
-def synthesis_indicators(params: ReportParams) -> pd.DataFrame:
-    """Two indicators for every European country with data, for the synthesis chapter.
-
-    * AI publications per million inhabitants in the latest year of the OpenAlex file inside the window;
-    * Horizon 2020 participations (projects with a partner from the CORDIS file's scope countries) per million
-      inhabitants, population of the snapshot year.
-    Columns: ``geo, dimension, value, unit, year, source``.
-    """
-    columns = ["geo", "dimension", "value", "unit", "year", "source"]
-    population = data.load(POPULATION)
-    publications = research.ai_publications(data.load(PUBLICATIONS))
-    rows = []
-    period = research.years_in_window(publications, params.year_start, params.year_end)
-    if period is not None:
-        _, last = period
-        per_capita = research.with_population(publications, population)
-        latest = per_capita[(per_capita["year"] == last) & per_capita["per_million"].notna()
-                            & per_capita["geo"].isin(research.EUROPE)]
-        for r in latest.sort_values("geo").itertuples():
-            rows.append({"geo": r.geo, "dimension": "AI research output", "value": r.per_million,
-                         "unit": "OpenAlex AI works (whole counts) per million inhabitants", "year": last,
-                         "source": f"{PUBLICATIONS}; {POPULATION}"})
-    parts = research.beneficiaries(data.load(PARTICIPATIONS))
-    year = research.snapshot_year(data.resource(PARTICIPATIONS).vintage)
-    pop_year = min(year, int(population["year"].max())) if year else int(population["year"].max())
-    counts = parts.groupby("country").size()
-    people = population[population["year"] == pop_year].set_index("geo")["value"]
-    for geo in sorted(set(counts.index) & set(people.index)):
-        rows.append({"geo": geo, "dimension": "Research network position",
-                     "value": measures.per_million(counts[geo], people[geo]),
-                     "unit": "Horizon 2020 participations (coordinators and participants) in projects with a "
-                             "partner from "
-                             f"{join_names([research.geo_label(c) for c in research.CORDIS_SCOPE], 'or')} "
-                             "per million inhabitants",
-                     "year": pop_year, "source": f"{PARTICIPATIONS}; {POPULATION}"})
-    return pd.DataFrame(rows, columns=columns)

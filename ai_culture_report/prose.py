@@ -17,6 +17,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from IPython.display import Markdown
 from myst_nb import glue
 
+from .params import join_names
+
 
 def is_missing(value) -> bool:
     if value is None:
@@ -110,3 +112,40 @@ def outside_years(what: str, years, year_start: int, year_end: int) -> str:
     if not years:
         return f"The {what} has no dated values, so none falls within {chosen}."
     return f"The {what} covers {span(min(years), max(years))}, so none of its years falls within {chosen}."
+
+
+def count_phrase(k: int, n: int) -> str:
+    """How many of a group: 'all 4', 'both', 'none of the 3', '2 of 3'; '1 of 1' and '0 of 1' for a group of one."""
+    k, n = int(k), int(n)
+    if n == 1:
+        return f"{k} of 1"
+    if n == 2 and k == 2:
+        return "both"
+    if k == n:
+        return f"all {n}"
+    if k == 0:
+        return f"none of the {n}"
+    return f"{k} of {n}"
+
+
+def is_are(n: int) -> str:
+    return "is" if int(n) == 1 else "are"
+
+
+def absent(names: list[str], where: str) -> str:
+    """'Iceland is not in Eurostat's enterprise AI data.' ('' when no name is given): said once per section."""
+    if not names:
+        return ""
+    return f"{join_names(list(names))} {is_are(len(names))} not in {where}."
+
+
+def capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def count_of_group(k: int, n: int, group: str) -> str:
+    """'all 4 Nordic countries with data', '2 of 3 Baltic countries with data'; 'none of the Alpine countries'
+    when no country has data (so a sentence never says 'all 0')."""
+    if int(n) == 0:
+        return f"none of the {group}"
+    return f"{count_phrase(k, n)} {group} with data"

@@ -364,10 +364,11 @@ def iceland_table(f: Findings):
     return tables.table(
         rows, name="iceland-enterprise-ai-statice",
         title=(f"Iceland, {ai.span_text(rows['year'])}: enterprises using AI as counted by Statistics Iceland, "
-               "including enterprises with 1–9 employees"),
+               "including enterprises with 1–9 employees, so not comparable with Eurostat's figures"),
         columns=[tables.Column("what", "What Statistics Iceland counts", min_width="18em"),
                  tables.Column("share", "Share of enterprises (%)", numeric=True)],
-        group_by="group", data=rows.drop(columns=["group"]), sources=[STATICE_SOURCE], notes=[METHODS_NOTE])
+        group_by="group", data=rows.drop(columns=["group"]), sources=[STATICE_SOURCE],
+        notes=["Eurostat's survey leaves out enterprises with 1–9 employees.", METHODS_NOTE])
 
 
 def technology_chart(f: Findings, inputs: Inputs):

@@ -90,7 +90,7 @@ def year_axis(years) -> alt.Axis:
 def no_values_chart(params: ReportParams, name: str, what: str, year, sources: list[str]):
     """The placeholder when neither a selected country nor the aggregate has a value in ``what``."""
     return message_figure(name, f"No values in {what} for the {group_label(params)} or the {agg_short(params)}",
-                          f"The snapshot has no value in {what} ({year}) for {params.names_of(params.countries)} or "
+                          f"The snapshot has no value in {what}{'' if year is None else f' ({year})'} for {params.names_of(params.countries)} or "
                           f"the {params.aggregate_name}. Nothing is drawn.", sources, [])
 
 

@@ -200,7 +200,7 @@ def scoreboard_chart(params: ReportParams, board: pd.DataFrame, *, title: str, n
         text="cell:N", color=alt.condition(f"datum.position == '{above}' || datum.position == '{below}'",
                                            alt.value("#FFFFFF"), alt.value("#111111")))
     subtitle = [f"{prose.capitalised(colour_name(ABOVE_COLOUR))}: {above}; {colour_name(BELOW_COLOUR)}: {below}; "
-                f"{colour_name(NO_DATA_COLOUR)}: {NO_DATA_LABEL}.",
+                f"{colour_name(NO_DATA_COLOUR)}: {NO_DATA_LABEL} for the country or the {agg_short(params)}.",
                 f"Cell: the value and, where at least {ai.MIN_PEERS_FOR_RANK} countries have data, the rank."]
     chart = alt.layer(reference, cells, text).properties(title=alt.Title(title, subtitle=subtitle),
                                                          width=alt.Step(96), height=alt.Step(48))

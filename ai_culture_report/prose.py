@@ -66,6 +66,11 @@ def signed_percent(value, digits: int = 1, missing: str = "not available") -> st
     return f"{sign}{abs(rounded):.{digits}f}%"
 
 
+def signed_number(value, digits: int = 1, missing: str = "–") -> str:
+    """+18.1 (a change in points, for a table column that names its unit)."""
+    return points(value, digits, missing).split(" ")[0]
+
+
 def ratio(value, digits: int = 2, missing: str = "not available") -> str:
     return missing if is_missing(value) else f"{half_up(value, digits):.{digits}f}×"
 

@@ -179,7 +179,7 @@ def indicators(inputs: Inputs, funnel: pd.DataFrame) -> list[ai.Indicator]:
 def _leader(p: ReportParams, latest: ai.Latest) -> dict[str, str]:
     geo, value = latest.leader
     return {"name": ai.geo_name(geo) if geo else "no selected country", "value": format_value(value),
-            "agg": prose.percent(latest.aggregate), "year": str(latest.year or "no year")}
+            "agg": format_value(latest.aggregate), "year": str(latest.year or "no year")}
 
 
 def _change_values(f: Findings) -> dict[str, str]:
@@ -224,6 +224,8 @@ def glue_values(f: Findings) -> dict[str, str]:
         "tech_missing": prose.absent([ai.geo_name(c) for c in p.countries if c not in f.tech_present
                                       and c not in f.missing], "the technology breakdown"),
         "creative_first_year": str(f.creative_first_year or "no year"),
+        "iceland_intro": ("Statistics Iceland publishes its own figures, which include enterprises with 1–9 employees "
+                          "and so cannot be set beside Eurostat's." if ai.ICELAND in p.countries else ""),
         "investment_year": str(int(f.investment["year"].iloc[0])) if len(f.investment) else "no year",
         "board_above": str(int(f.board_summary["n_above"].sum())),
         "board_compared": str(int(f.board_summary["n_compared"].sum())),
@@ -258,7 +260,8 @@ def _investment_values(f: Findings) -> dict[str, str]:
             "investment_leader_value": mine["label"].iloc[0] if len(mine) else "not available",
             "investment_leader_rank": (f"{prose.ordinal(mine['rank'].iloc[0])} of {len(ranked)}" if len(mine)
                                        else "unranked"),
-            "investment_median": dollars(float(ranked["value"].median())) if len(ranked) else "not available"}
+            "investment_median": (f"{dollars(float(ranked['value'].median()))} US dollars" if len(ranked)
+                                  else "not available")}
 
 
 def _in_dollars(ranked: pd.DataFrame) -> pd.DataFrame:
@@ -279,7 +282,7 @@ def summary_table(f: Findings):
         rows.append({"name": the_geo(p, geo).removeprefix("the "), "use": format_value(f.use.value(geo)
                      if geo != p.comparison_aggregate else f.use.aggregate),
                      "rank": (f"{prose.ordinal(f.ranks[geo])} of {f.n_ranked}" if geo in f.ranks else "–"),
-                     "points": prose.points(change["pp_change"].iloc[0], missing="–") if len(change) else "–",
+                     "points": prose.signed_number(change["pp_change"].iloc[0]) if len(change) else "–",
                      "ratio": prose.ratio(change["ratio"].iloc[0], missing="–") if len(change) else "–",
                      "creative": format_value(f.creative.value(geo) if geo != p.comparison_aggregate
                                               else f.creative.aggregate)})
@@ -290,9 +293,9 @@ def summary_table(f: Findings):
         title=f"Enterprises using AI in {f.use.year or '–'}, and the change since {first}",
         columns=[tables.Column("name", "Country"), tables.Column("use", "Using AI", numeric=True),
                  tables.Column("rank", "Rank in Europe", numeric=True),
-                 tables.Column("points", f"Change since {first}", numeric=True),
+                 tables.Column("points", f"Change since {first} (points)", numeric=True),
                  tables.Column("ratio", f"Multiple of {first}", numeric=True),
-                 tables.Column("creative", "Generating media", numeric=True)])
+                 tables.Column("creative", "Generating pictures, video or sound", numeric=True)])
 
 
 # --- Charts -----------------------------------------------------------------------------------------------------
@@ -515,7 +518,8 @@ def investment_chart(f: Findings):
     title = (f"{v['investment_leader']} ranks {v['investment_leader_rank']} European countries for private investment "
              f"in AI per inhabitant: {v['investment_leader_value']} US dollars in {year}")
     projection = f.projected[f.projected["geo"].isin(set(ranked["geo"]))]
-    projection = projection.assign(name=projection["geo"].map(ai.geo_name), series="projected (OWID)")
+    projection = projection.assign(name=projection["geo"].map(ai.geo_name),
+                                   series=f"{ai.span_text(projection['year'])} projected by OWID")
     extra = [alt.Chart(projection).mark_point(filled=False, size=70, color="#000000").encode(
         y=alt.Y("name:N", sort=list(ranked["name"])), x="value:Q",
         shape=alt.Shape("series:N", legend=alt.Legend(title=None, orient="top")))] if len(projection) else []

@@ -24,6 +24,7 @@ REASONS_SOURCE = "isoc_ai_iaiuxr_genai_reasons_not_used_2025"
 ICT_SOURCE = "isoc_sks_itspt_ict_specialists"
 POPULATION_SOURCE = "worldbank_population_total_eu_eea_2010_2024"
 PURPOSES = ("private purposes", "work", "formal education")
+PURPOSE_WORDS = {"private purposes": "private use", "work": "work", "formal education": "formal education"}
 LEADERS = 3  # countries shown as "the leaders" beside the selection
 
 
@@ -155,7 +156,7 @@ def glue_values(f: Findings) -> dict[str, str]:
         "genai_span": ai.span_text(f.genai_years) if f.genai_years else "no year",
         "genai_one_year": "a single year" if len(f.genai_years) == 1 else f"{len(f.genai_years)} years",
         "genai_leaders": join_names([ai.geo_name(g) for g in f.leaders]) or "no other country",
-        "purpose_top": purpose_top[0] or "no purpose",
+        "purpose_top": PURPOSE_WORDS.get(purpose_top[0], "no purpose"),
         "purpose_top_count": prose.count_of_group(purpose_top[1], len(f.purpose_tops), group),
         "purpose_same": p.names_of([g for g in f.same_purposes if g in p.countries]) or "no selected country",
         "reason_top": _reason_top(f),
@@ -196,11 +197,13 @@ def summary_table(f: Findings):
     p = f.params
     rows = []
     for geo in [*p.countries, p.comparison_aggregate]:
-        def value(latest: ai.Latest):
+        def value(latest: ai.Latest, doubtful=()):
+            if geo in doubtful:
+                return "left aside (?)"
             return format_value(latest.aggregate if geo == p.comparison_aggregate else latest.value(geo))
         rows.append({"name": the_geo(p, geo).removeprefix("the "), "genai": value(f.genai), "young": value(f.young),
                      "rank": f"{prose.ordinal(f.genai_ranks[geo])} of {f.genai_n_ranked}" if geo in f.genai_ranks
-                     else "–", "education": value(f.purposes["formal education"]), "ict": value(f.ict)})
+                     else "–", "education": value(f.purposes["formal education"], f.same_purposes), "ict": value(f.ict)})
     return tables.table(
         pd.DataFrame(rows), name="ai-people-findings", sources=[GENAI_SOURCE, ICT_SOURCE],
         title=f"People using generative AI ({f.genai.year or '–'}) and ICT specialists ({f.ict.year or '–'})",
@@ -261,7 +264,7 @@ def purposes_chart(f: Findings, inputs: Inputs):
     frame = labelled(ai.with_roles(frame, p.countries, p.comparison_aggregate))
     frame["flag"] = frame["flag"].astype(object).where(frame["flag"].notna(), "")
     v = glue_values(f)
-    title = (f"{prose.capitalised(v['purpose_top'])} are the most common purpose of generative AI in "
+    title = (f"{prose.capitalised(v['purpose_top'])} is the most common purpose of generative AI in "
              f"{v['purpose_top_count']} ({f.genai.year})" if f.purpose_tops else
              f"Purposes of generative AI in the {agg_short(p)} and the leading countries ({f.genai.year})")
     chart = alt.Chart(frame).mark_bar().encode(
@@ -352,8 +355,8 @@ def ict_density_chart(f: Findings):
                               sources, [])
     year, v = int(ranked["year"].iloc[0]), glue_values(f)
     reference = f.density_reference
-    title = (f"{v['density_name']} ranks {v['density_rank']} countries with {v['density_value']} ICT specialists per "
-             f"1,000 inhabitants ({year})" if (ranked["role"] == "selected").any() else
+    title = (f"{v['density_name']} has the most ICT specialists per 1,000 inhabitants among the {group_label(p)}: "
+             f"{v['density_value']}, {v['density_rank']} ({year})" if (ranked["role"] == "selected").any() else
              f"ICT specialists per 1,000 inhabitants in {len(ranked)} European countries ({year})")
     chart = ranking_bars(p, ranked, axis="ICT specialists per 1,000 inhabitants", title=title, reference=reference,
                          unit="per 1,000")

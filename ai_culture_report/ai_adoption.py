@@ -71,6 +71,9 @@ AGE_GROUPS = {
     "Individuals, 16 to 24 years old": "aged 16–24",
 }
 
+# The registry name of the population dataset the rates per inhabitant divide by.
+POPULATION_SOURCE = "worldbank_population_total_eu_eea_2010_2024"
+
 ICT_SHARE_UNIT = "PC_EMP"
 ICT_THOUSANDS_UNIT = "THS_PER"
 

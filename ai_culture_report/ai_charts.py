@@ -41,6 +41,13 @@ def format_value(value: float, unit: str = "%") -> str:
     return prose.number(value, 1, missing=NO_DATA_LABEL)
 
 
+def leader_texts(latest: ai.Latest, unit: str = "%") -> dict[str, str]:
+    """The highest selected country, its value, the aggregate's value and the year, as the text and titles say them."""
+    geo, value = latest.leader
+    return {"name": ai.geo_name(geo) if geo else "no selected country", "value": format_value(value, unit),
+            "agg": format_value(latest.aggregate, unit), "year": str(latest.year or "no year")}
+
+
 def labelled(frame: pd.DataFrame, column: str = "value", unit: str = "%", to: str = "label") -> pd.DataFrame:
     """The frame with ``to`` holding the published text of ``column`` (what the text glues)."""
     return frame.assign(**{to: [format_value(v, unit) for v in frame[column]]})

@@ -17,7 +17,7 @@ from IPython.display import HTML
 
 from .. import ai_adoption as ai
 from .. import data, prose, tables
-from ..ai_charts import (METHODS_NOTE, agg_short, context_lines, format_value, labelled, no_values_chart,
+from ..ai_charts import (METHODS_NOTE, agg_short, leader_texts, context_lines, format_value, labelled, no_values_chart,
                          ranked_frame, ranking_bars, ranking_description, role_colour, scoreboard_chart,
                          scoreboard_frame, series_with_roles, the_geo, wrap_expression, name_scale)
 from ..charts import CONTEXT_GREY, PALETTE, colour_name, figure, message_figure
@@ -28,7 +28,6 @@ TECHNOLOGY_SOURCE = "isoc_eb_ai_ai_technologies_ge10_nordic_eu27"
 CONSIDERED_SOURCE = "isoc_eb_ai_considered_and_own_developed_2025"
 SECTOR_SOURCE = "isoc_eb_ain2_ai_use_nace_j_and_ict_by_country"
 INVESTMENT_SOURCE = "owid_cset_ai_private_investment"
-POPULATION_SOURCE = "worldbank_population_total_eu_eea_2010_2024"
 STATICE_SOURCE = "statice_is_enterprise_ai_use_text"
 ENTERPRISE_AXIS = "Enterprises with 10+ employees using AI (%)"
 SECTOR_LABEL = "Information and communication (NACE J)"
@@ -54,7 +53,7 @@ class Inputs:
 def load(params: ReportParams) -> Inputs:
     span = dict(year_start=params.year_start, year_end=params.year_end)
     sector_raw, any_raw = data.load(SECTOR_SOURCE), data.load(ANY_AI_SOURCE)
-    investment = ai.investment_per_inhabitant(data.load(INVESTMENT_SOURCE), data.load(POPULATION_SOURCE))
+    investment = ai.investment_per_inhabitant(data.load(INVESTMENT_SOURCE), data.load(ai.POPULATION_SOURCE))
     return Inputs(
         params=params, source_years=ai.span_text(any_raw["year"]),
         any_ai=ai.select(any_raw, ai.ANY_AI, **span), technologies=ai.select(data.load(TECHNOLOGY_SOURCE), **span),
@@ -176,12 +175,6 @@ def indicators(inputs: Inputs, funnel: pd.DataFrame) -> list[ai.Indicator]:
 
 # --- The words the markdown pastes (short values; the sentences are in the notebook) ---------------------------
 
-def _leader(p: ReportParams, latest: ai.Latest) -> dict[str, str]:
-    geo, value = latest.leader
-    return {"name": ai.geo_name(geo) if geo else "no selected country", "value": format_value(value),
-            "agg": format_value(latest.aggregate), "year": str(latest.year or "no year")}
-
-
 def _change_values(f: Findings) -> dict[str, str]:
     p, change = f.params, f.change
     sel = change[change["role"] == "selected"]
@@ -208,7 +201,7 @@ def _change_values(f: Findings) -> dict[str, str]:
 def glue_values(f: Findings) -> dict[str, str]:
     """Every value the notebook's markdown glues, as short text."""
     p = f.params
-    use, tech_top = _leader(p, f.use), ai.most_common([f.tech_tops[g] for g in f.tech_present if g in f.tech_tops])
+    use, tech_top = leader_texts(f.use), ai.most_common([f.tech_tops[g] for g in f.tech_present if g in f.tech_tops])
     values = {
         "region_name": p.region_name, "aggregate_name": p.aggregate_name, "agg": agg_short(p),
         "group_label": group_label(p), "source_years": ai.span_text([f.first_year, f.use.year])
@@ -232,7 +225,7 @@ def glue_values(f: Findings) -> dict[str, str]:
     }
     values |= _change_values(f)
     for key in ("creative", "two_plus", "considered", "own", "sector"):
-        values |= {f"{key}_{k}": v for k, v in _leader(p, getattr(f, key)).items()}
+        values |= {f"{key}_{k}": v for k, v in leader_texts(getattr(f, key)).items()}
     values |= _sector_values(f) | _investment_values(f)
     return values
 
@@ -306,7 +299,7 @@ def use_chart(f: Findings):
         return message_figure("ai-enterprise-use", "No enterprise AI data in the selected years",
                               f"The snapshot has the survey for {f.params.year_start}–{f.params.year_end} only in "
                               "other years.", [ANY_AI_SOURCE], [])
-    use = _leader(p, f.use)
+    use = leader_texts(f.use)
     title = (f"In {use['year']}, enterprise AI use was above the {agg_short(p)} ({use['agg']}) in "
              f"{prose.count_of_group(f.use.n_above, f.use.n, group_label(p))}")
     subtitle = (f"{prose.capitalised(colour_name(CONTEXT_GREY))}: other European countries; dashed black: the "
@@ -417,7 +410,7 @@ def funnel_chart(f: Findings):
     if funnel.empty:
         return message_figure("ai-considered-own", "No values on considering or developing AI in the selected years",
                               "The snapshot has these questions for 2025 only.", sources, [])
-    considered, own = _leader(p, f.considered), _leader(p, f.own)
+    considered, own = leader_texts(f.considered), leader_texts(f.own)
     title = (f"{considered['name']} has the most enterprises that considered AI without using it "
              f"({considered['value']}; {agg_short(p)} {considered['agg']}, {considered['year']})" if f.considered.n else
              f"In the {agg_short(p)}, {considered['agg']} of enterprises considered AI without using it "
@@ -508,7 +501,7 @@ def _sector_creative_reference(f: Findings) -> float:
 
 def investment_chart(f: Findings):
     p, ranked, name = f.params, f.investment, "ai-private-investment-per-inhabitant"
-    sources = [INVESTMENT_SOURCE, POPULATION_SOURCE]
+    sources = [INVESTMENT_SOURCE, ai.POPULATION_SOURCE]
     if ranked.empty:
         return message_figure(name, "No private AI investment per inhabitant in the selected years",
                               f"None of the years with recorded amounts falls within {p.year_start}–{p.year_end}.",

@@ -13,7 +13,7 @@ import pandas as pd
 
 from .. import ai_adoption as ai
 from .. import data, prose, tables
-from ..ai_charts import (METHODS_NOTE, agg_short, context_lines, format_value, labelled, name_scale,
+from ..ai_charts import (METHODS_NOTE, agg_short, leader_texts, context_lines, format_value, labelled, name_scale,
                          no_values_chart, ranked_frame, ranking_bars, ranking_description, role_colour,
                          scoreboard_chart, scoreboard_frame, series_with_roles, the_geo, wrap_expression)
 from ..charts import CONTEXT_GREY, colour_name, figure, message_figure
@@ -22,7 +22,6 @@ from ..params import ReportParams, group_label, join_names
 GENAI_SOURCE = "isoc_ai_iaiu_genai_use_individuals_2025"
 REASONS_SOURCE = "isoc_ai_iaiuxr_genai_reasons_not_used_2025"
 ICT_SOURCE = "isoc_sks_itspt_ict_specialists"
-POPULATION_SOURCE = "worldbank_population_total_eu_eea_2010_2024"
 PURPOSES = ("private purposes", "work", "formal education")
 PURPOSE_WORDS = {"private purposes": "private use", "work": "work", "formal education": "formal education"}
 LEADERS = 3  # countries shown as "the leaders" beside the selection
@@ -44,7 +43,7 @@ def load(params: ReportParams) -> Inputs:
 
     ict = data.load(ICT_SOURCE)
     genai = ai.genai_frame(data.load(GENAI_SOURCE))
-    density = ai.ict_per_thousand(ict, data.load(POPULATION_SOURCE))
+    density = ai.ict_per_thousand(ict, data.load(ai.POPULATION_SOURCE))
     return Inputs(params=params, genai_source_years=ai.span_text(genai["year"]), genai=in_years(genai),
                   reasons=in_years(ai.genai_frame(data.load(REASONS_SOURCE), ai.REASON_PREFIX)),
                   ict_share=in_years(ai.select(ict, unit=ai.ICT_SHARE_UNIT)),
@@ -135,15 +134,9 @@ def indicators(inputs: Inputs, doubtful) -> list[ai.Indicator]:
 
 # --- The words the markdown pastes ------------------------------------------------------------------------------
 
-def _leader(latest: ai.Latest, unit: str = "%") -> dict[str, str]:
-    geo, value = latest.leader
-    return {"name": ai.geo_name(geo) if geo else "no selected country", "value": format_value(value, unit),
-            "agg": format_value(latest.aggregate, unit)}
-
-
 def glue_values(f: Findings) -> dict[str, str]:
     p, group = f.params, group_label(f.params)
-    use = _leader(f.genai)
+    use = leader_texts(f.genai)
     purpose_top = ai.most_common(list(f.purpose_tops.values()))
     values = {
         "region_name": p.region_name, "aggregate_name": p.aggregate_name, "agg": agg_short(p), "group_label": group,
@@ -170,7 +163,7 @@ def glue_values(f: Findings) -> dict[str, str]:
     }
     for key, latest in (("young", f.young), ("reason", f.reason_top), ("ict", f.ict),
                         *((k.split()[-1], v) for k, v in f.purposes.items())):
-        values |= {f"{key}_{k}": v for k, v in _leader(latest).items()}
+        values |= {f"{key}_{k}": v for k, v in leader_texts(latest).items()}
     values["ict_top_points"] = _ict_points(f, f.ict.leader[0])
     mine = f.density[f.density["role"] == "selected"] if len(f.density) else f.density
     values |= {"density_name": mine["name"].iloc[0] if len(mine) else "no selected country",
@@ -228,7 +221,7 @@ def genai_use_chart(f: Findings, inputs: Inputs):
                          p.countries, p.comparison_aggregate)
     wide = wide[wide["role"] != "other aggregate"].sort_values(["all_individuals", "geo"], ascending=[False, True])
     wide = labelled(labelled(wide, "all_individuals"), "aged_16_24", to="label_16_24")
-    use = _leader(f.genai)
+    use = leader_texts(f.genai)
     title = (f"In {f.genai.year}, people's use of generative AI was above the {agg_short(p)} ({use['agg']}) in "
              f"{prose.count_of_group(f.genai.n_above, f.genai.n, group_label(p))}")
     base = alt.Chart(wide).encode(y=alt.Y("name:N", sort=list(wide["name"]), title=None))
@@ -333,7 +326,7 @@ def ict_share_chart(f: Findings):
     if series.empty:
         return message_figure(name, "No ICT specialist data in the selected years", "Nothing to draw.",
                               [ICT_SOURCE], [])
-    ict = _leader(f.ict)
+    ict = leader_texts(f.ict)
     title = (f"In {f.ict.year}, ICT specialists' share of employment was above the {agg_short(p)} ({ict['agg']}) in "
              f"{prose.count_of_group(f.ict.n_above, f.ict.n, group_label(p))}")
     subtitle = (f"{prose.capitalised(colour_name(CONTEXT_GREY))}: other European countries; dashed black: the "
@@ -349,7 +342,7 @@ def ict_share_chart(f: Findings):
 
 def ict_density_chart(f: Findings):
     p, ranked, name = f.params, f.density, "ict-specialists-per-thousand"
-    sources = [ICT_SOURCE, POPULATION_SOURCE]
+    sources = [ICT_SOURCE, ai.POPULATION_SOURCE]
     if ranked.empty:
         return message_figure(name, "No ICT specialists per inhabitant in the selected years", "Nothing to rank.",
                               sources, [])
@@ -371,4 +364,4 @@ def scoreboard(f: Findings):
     title = (f"On people and skills, the {group_label(p)} are above the {agg_short(p)} in {v['board_above']} of "
              f"{v['board_compared']} comparisons with data")
     return scoreboard_chart(p, f.board, title=title, name="ai-people-scoreboard",
-                            sources=[GENAI_SOURCE, ICT_SOURCE, POPULATION_SOURCE], notes=[METHODS_NOTE])
+                            sources=[GENAI_SOURCE, ICT_SOURCE, ai.POPULATION_SOURCE], notes=[METHODS_NOTE])

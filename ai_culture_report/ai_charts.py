@@ -97,8 +97,15 @@ def year_axis(years) -> alt.Axis:
 def no_values_chart(params: ReportParams, name: str, what: str, year, sources: list[str]):
     """The placeholder when neither a selected country nor the aggregate has a value in ``what``."""
     return message_figure(name, f"No values in {what} for the {group_label(params)} or the {agg_short(params)}",
-                          f"The snapshot has no value in {what}{'' if year is None else f' ({year})'} for {params.names_of(params.countries)} or "
+                          f"The snapshot has no value in {what}{'' if year is None else f' ({year})'} for "
+                          f"{params.names_of(params.countries)} or "
                           f"the {params.aggregate_name}. Nothing is drawn.", sources, [])
+
+
+def context_subtitle(params: ReportParams, extra: str = "") -> str:
+    """Names the colours :func:`context_lines` draws."""
+    return (f"{prose.capitalised(colour_name(CONTEXT_GREY))}: other European countries; dashed "
+            f"{colour_name(AGGREGATE_COLOUR)}: the {agg_short(params)}{extra}")
 
 
 def context_lines(params: ReportParams, series: pd.DataFrame, *, title: str, y_title: str, subtitle: str,

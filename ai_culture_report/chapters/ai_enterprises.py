@@ -17,9 +17,9 @@ from IPython.display import HTML
 
 from .. import ai_adoption as ai
 from .. import data, prose, tables
-from ..ai_charts import (METHODS_NOTE, agg_short, leader_texts, context_lines, format_value, labelled, no_values_chart,
-                         ranked_frame, ranking_bars, ranking_description, role_colour, scoreboard_chart,
-                         scoreboard_frame, series_with_roles, the_geo, wrap_expression, name_scale)
+from ..ai_charts import (METHODS_NOTE, agg_short, context_lines, context_subtitle, format_value, labelled,
+                         leader_texts, name_scale, no_values_chart, ranked_frame, ranking_bars, ranking_description,
+                         role_colour, scoreboard_chart, scoreboard_frame, series_with_roles, the_geo, wrap_expression)
 from ..charts import CONTEXT_GREY, PALETTE, colour_name, figure, message_figure
 from ..params import ReportParams, group_label, join_names
 
@@ -217,8 +217,8 @@ def glue_values(f: Findings) -> dict[str, str]:
         "tech_missing": prose.absent([ai.geo_name(c) for c in p.countries if c not in f.tech_present
                                       and c not in f.missing], "the technology breakdown"),
         "creative_first_year": str(f.creative_first_year or "no year"),
-        "iceland_intro": ("Statistics Iceland publishes its own figures, which include enterprises with 1–9 employees "
-                          "and so cannot be set beside Eurostat's." if ai.ICELAND in p.countries else ""),
+        "iceland_intro": ("Statistics Iceland publishes its own figures, which include enterprises with 1–9 "
+                          "employees and so cannot be set beside Eurostat's." if ai.ICELAND in p.countries else ""),
         "investment_year": str(int(f.investment["year"].iloc[0])) if len(f.investment) else "no year",
         "board_above": str(int(f.board_summary["n_above"].sum())),
         "board_compared": str(int(f.board_summary["n_compared"].sum())),
@@ -302,8 +302,7 @@ def use_chart(f: Findings):
     use = leader_texts(f.use)
     title = (f"In {use['year']}, enterprise AI use was above the {agg_short(p)} ({use['agg']}) in "
              f"{prose.count_of_group(f.use.n_above, f.use.n, group_label(p))}")
-    subtitle = (f"{prose.capitalised(colour_name(CONTEXT_GREY))}: other European countries; dashed black: the "
-                f"{agg_short(p)}; ◇ = break in series")
+    subtitle = context_subtitle(p, "; ◇ = break in series")
     chart = context_lines(p, series, title=title, y_title=ENTERPRISE_AXIS, subtitle=subtitle)
     latest = "; ".join(f"{ai.geo_name(g)} {prose.percent(v)}" for g, v in f.use.values)
     description = (f"Line chart of the share of enterprises with 10 or more employees using AI, "
@@ -392,8 +391,9 @@ def technology_chart(f: Findings, inputs: Inputs):
     chart = alt.layer(others, highlighted, data=tech).properties(width=150, height=120).facet(
         facet=alt.Facet("technology:N", sort=labels, title=None,
                         header=alt.Header(labelFontSize=11, labelExpr=wrap_expression(24))),
-        columns=4).properties(title=alt.Title(title, subtitle=f"Share of enterprises using each technology; the last "
-                                                              f"panel was first asked in {values['creative_first_year']}"))
+        columns=4).properties(title=alt.Title(title, subtitle=(
+            f"Share of enterprises using each technology; the last panel was first asked in "
+            f"{values['creative_first_year']}")))
     latest = tech[(tech["year"] == tech["year"].max()) & (tech["role"] != "other")]
     description = ("Small multiples, one panel per AI technology, of the share of enterprises using it per survey "
                    f"year. In {int(tech['year'].max())}: " + "; ".join(

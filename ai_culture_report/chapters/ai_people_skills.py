@@ -13,9 +13,9 @@ import pandas as pd
 
 from .. import ai_adoption as ai
 from .. import data, prose, tables
-from ..ai_charts import (METHODS_NOTE, agg_short, leader_texts, context_lines, format_value, labelled, name_scale,
-                         no_values_chart, ranked_frame, ranking_bars, ranking_description, role_colour,
-                         scoreboard_chart, scoreboard_frame, series_with_roles, the_geo, wrap_expression)
+from ..ai_charts import (METHODS_NOTE, agg_short, context_lines, context_subtitle, format_value, labelled,
+                         leader_texts, name_scale, no_values_chart, ranked_frame, ranking_bars, ranking_description,
+                         role_colour, scoreboard_chart, scoreboard_frame, series_with_roles, the_geo, wrap_expression)
 from ..charts import CONTEXT_GREY, colour_name, figure, message_figure
 from ..params import ReportParams, group_label, join_names
 
@@ -196,7 +196,8 @@ def summary_table(f: Findings):
             return format_value(latest.aggregate if geo == p.comparison_aggregate else latest.value(geo))
         rows.append({"name": the_geo(p, geo).removeprefix("the "), "genai": value(f.genai), "young": value(f.young),
                      "rank": f"{prose.ordinal(f.genai_ranks[geo])} of {f.genai_n_ranked}" if geo in f.genai_ranks
-                     else "–", "education": value(f.purposes["formal education"], f.same_purposes), "ict": value(f.ict)})
+                     else "–", "education": value(f.purposes["formal education"], f.same_purposes),
+                     "ict": value(f.ict)})
     return tables.table(
         pd.DataFrame(rows), name="ai-people-findings", sources=[GENAI_SOURCE, ICT_SOURCE],
         title=f"People using generative AI ({f.genai.year or '–'}) and ICT specialists ({f.ict.year or '–'})",
@@ -329,8 +330,7 @@ def ict_share_chart(f: Findings):
     ict = leader_texts(f.ict)
     title = (f"In {f.ict.year}, ICT specialists' share of employment was above the {agg_short(p)} ({ict['agg']}) in "
              f"{prose.count_of_group(f.ict.n_above, f.ict.n, group_label(p))}")
-    subtitle = (f"{prose.capitalised(colour_name(CONTEXT_GREY))}: other European countries; dashed black: the "
-                f"{agg_short(p)}")
+    subtitle = context_subtitle(p)
     chart = context_lines(p, series, title=title, y_title="ICT specialists (% of total employment)", subtitle=subtitle)
     description = (f"Line chart of ICT specialists as a percentage of total employment, for the {group_label(p)} "
                    f"(coloured), the {agg_short(p)} (black, dashed) and other European countries (grey). "

@@ -41,11 +41,14 @@ def format_value(value: float, unit: str = "%") -> str:
     return prose.number(value, 1, missing=NO_DATA_LABEL)
 
 
-def leader_texts(latest: ai.Latest, unit: str = "%") -> dict[str, str]:
-    """The highest selected country, its value, the aggregate's value and the year, as the text and titles say them."""
+def leader_texts(params: ReportParams, latest: ai.Latest, unit: str = "%", noun: str = "share") -> dict[str, str]:
+    """The highest selected country, its value, the aggregate's value, the year and a sentence saying them."""
     geo, value = latest.leader
-    return {"name": ai.geo_name(geo) if geo else "no selected country", "value": format_value(value, unit),
-            "agg": format_value(latest.aggregate, unit), "year": str(latest.year or "no year")}
+    texts = {"name": ai.geo_name(geo) if geo else "no selected country", "value": format_value(value, unit),
+             "agg": format_value(latest.aggregate, unit), "year": str(latest.year or "no year")}
+    texts["sentence"] = prose.leader_sentence(ai.geo_name(geo) if geo else None, texts["value"],
+                                              f"{agg_short(params)}: {texts['agg']}", noun)
+    return texts
 
 
 def labelled(frame: pd.DataFrame, column: str = "value", unit: str = "%", to: str = "label") -> pd.DataFrame:

@@ -154,3 +154,24 @@ def count_of_group(k: int, n: int, group: str) -> str:
     if int(n) == 0:
         return f"none of the {group}"
     return f"{count_phrase(k, n)} {group} with data"
+
+
+def above_sentence(k: int, n: int, group: str, predicate: str) -> str:
+    """'3 of 4 Nordic countries with data had a higher share.' ('' when no country has data: the page says
+    once, elsewhere, which countries are missing)."""
+    if int(n) == 0:
+        return ""
+    return capitalised(f"{count_of_group(k, n, group)} {predicate}.")
+
+
+def leader_sentence(name: str | None, value: str, reference: str = "", noun: str = "share") -> str:
+    """'Denmark had the highest share, 42.0% (EU27: 20.0%).'; 'No selected country has data (EU27: 20.0%).'"""
+    tail = f" ({reference})" if reference else ""
+    if not name:
+        return f"No selected country has data{tail}."
+    return f"{name} had the highest {noun}, {value}{tail}."
+
+
+def for_names(names: list[str], text: str) -> str:
+    """'For Sweden, <text>' ('' when no name is given)."""
+    return f"For {join_names(list(names))}, {text}" if names else ""

@@ -187,6 +187,13 @@ def _change_values(f: Findings) -> dict[str, str]:
         "change_first_year": str(f.first_year or "no year"),
         "change_points_count": prose.count_of_group(int((sel["pp_change"] > agg_pp).sum()), len(sel), group_label(p)),
         "change_ratio_count": prose.count_of_group(int((sel["ratio"] > agg_ratio).sum()), len(sel), group_label(p)),
+        "change_points_sentence": prose.above_sentence(int((sel["pp_change"] > agg_pp).sum()), len(sel),
+                                                       group_label(p), "gained more points"),
+        "change_ratio_sentence": prose.above_sentence(int((sel["ratio"] > agg_ratio).sum()), len(sel),
+                                                      group_label(p), "grew more in relative terms"),
+        "change_top_sentence": (f"The largest rise among them was {ai.geo_name(top['geo'].iloc[0])}'s "
+                                f"({prose.points(top['pp_change'].iloc[0])}, {prose.ratio(top['ratio'].iloc[0])})."
+                                if len(top) else ""),
         "change_agg_points": prose.points(agg_pp), "change_agg_ratio": prose.ratio(agg_ratio),
         "change_top": ai.geo_name(top["geo"].iloc[0]) if len(top) else "no selected country",
         "change_top_points": prose.points(top["pp_change"].iloc[0]) if len(top) else "not available",
@@ -201,31 +208,33 @@ def _change_values(f: Findings) -> dict[str, str]:
 def glue_values(f: Findings) -> dict[str, str]:
     """Every value the notebook's markdown glues, as short text."""
     p = f.params
-    use, tech_top = leader_texts(f.use), ai.most_common([f.tech_tops[g] for g in f.tech_present if g in f.tech_tops])
+    use, tech_top = leader_texts(p, f.use), ai.most_common([f.tech_tops[g] for g in f.tech_present if g in f.tech_tops])
     values = {
         "region_name": p.region_name, "aggregate_name": p.aggregate_name, "agg": agg_short(p),
         "group_label": group_label(p), "source_years": ai.span_text([f.first_year, f.use.year])
         if f.use.year else "no year", "use_year": use["year"], "use_agg": use["agg"],
-        "use_above": prose.count_of_group(f.use.n_above, f.use.n, group_label(p)),
-        "use_leader_sentence": f"{use['name']} had the highest share, {use['value']}." if f.use.n else "",
+        "use_above": prose.above_sentence(f.use.n_above, f.use.n, group_label(p), "had a higher share"),
+        "use_leader_sentence": prose.leader_sentence(use["name"] if f.use.n else None, use["value"]),
         "use_missing": prose.absent([ai.geo_name(c) for c in f.missing], "Eurostat's enterprise AI data"),
         "survey_gaps": join_names([str(y) for y in f.survey_gaps]) or "no year",
         "breaks": join_names(list(f.breaks)) or "none of them",
         "tech_top": (tech_top[0] or "no technology").lower(),
         "tech_top_count": prose.count_of_group(tech_top[1], len(f.tech_present), group_label(p)),
+        "tech_top_sentence": prose.above_sentence(tech_top[1], len(f.tech_present), group_label(p),
+                                                  f"used {(tech_top[0] or '').lower()} most"),
         "tech_agg_top": (f.tech_tops.get(p.comparison_aggregate) or "not available").lower(),
         "tech_missing": prose.absent([ai.geo_name(c) for c in p.countries if c not in f.tech_present
                                       and c not in f.missing], "the technology breakdown"),
         "creative_first_year": str(f.creative_first_year or "no year"),
-        "iceland_intro": ("Statistics Iceland publishes its own figures, which include enterprises with 1–9 "
-                          "employees and so cannot be set beside Eurostat's." if ai.ICELAND in p.countries else ""),
+        "iceland_intro": ("Statistics Iceland also counts firms with 1–9 employees; its figures stand apart."
+                          if ai.ICELAND in p.countries else ""),
         "investment_year": str(int(f.investment["year"].iloc[0])) if len(f.investment) else "no year",
-        "board_above": str(int(f.board_summary["n_above"].sum())),
-        "board_compared": str(int(f.board_summary["n_compared"].sum())),
+        "board_count": prose.count_of_group(int(f.board_summary["n_above"].sum()),
+                                            int(f.board_summary["n_compared"].sum()), "comparisons"),
     }
     values |= _change_values(f)
     for key in ("creative", "two_plus", "considered", "own", "sector"):
-        values |= {f"{key}_{k}": v for k, v in leader_texts(getattr(f, key)).items()}
+        values |= {f"{key}_{k}": v for k, v in leader_texts(p, getattr(f, key)).items()}
     values |= _sector_values(f) | _investment_values(f)
     return values
 
@@ -242,6 +251,10 @@ def _sector_values(f: Findings) -> dict[str, str]:
             "sector_creative_value": mine["label"].iloc[0] if len(mine) else "not available",
             "sector_creative_rank": (f"{prose.ordinal(mine['rank'].iloc[0])} of {len(creative)}" if len(mine)
                                      else "unranked"),
+            "sector_creative_sentence": prose.leader_sentence(
+                f"{mine['name'].iloc[0]} ({prose.ordinal(mine['rank'].iloc[0])} of {len(creative)})" if len(mine)
+                else None, mine["label"].iloc[0] if len(mine) else "",
+                f"{agg_short(f.params)}: {format_value(_sector_creative_reference(f))}"),
             "sector_missing": prose.absent([ai.geo_name(c) for c in f.params.countries if c not in f.missing and
                                             c not in set(f.sector_table["geo"])], "the sector data")}
 
@@ -253,6 +266,9 @@ def _investment_values(f: Findings) -> dict[str, str]:
             "investment_leader_value": mine["label"].iloc[0] if len(mine) else "not available",
             "investment_leader_rank": (f"{prose.ordinal(mine['rank'].iloc[0])} of {len(ranked)}" if len(mine)
                                        else "unranked"),
+            "investment_sentence": prose.leader_sentence(
+                f"{mine['name'].iloc[0]} ({prose.ordinal(mine['rank'].iloc[0])} of {len(ranked)})" if len(mine)
+                else None, f"{mine['label'].iloc[0]} US dollars" if len(mine) else "", noun="amount"),
             "investment_median": (f"{dollars(float(ranked['value'].median()))} US dollars" if len(ranked)
                                   else "not available")}
 
@@ -299,7 +315,7 @@ def use_chart(f: Findings):
         return message_figure("ai-enterprise-use", "No enterprise AI data in the selected years",
                               f"The snapshot has the survey for {f.params.year_start}–{f.params.year_end} only in "
                               "other years.", [ANY_AI_SOURCE], [])
-    use = leader_texts(f.use)
+    use = leader_texts(p, f.use)
     title = (f"In {use['year']}, enterprise AI use was above the {agg_short(p)} ({use['agg']}) in "
              f"{prose.count_of_group(f.use.n_above, f.use.n, group_label(p))}")
     subtitle = context_subtitle(p, "; ◇ = break in series")
@@ -410,7 +426,7 @@ def funnel_chart(f: Findings):
     if funnel.empty:
         return message_figure("ai-considered-own", "No values on considering or developing AI in the selected years",
                               "The snapshot has these questions for 2025 only.", sources, [])
-    considered, own = leader_texts(f.considered), leader_texts(f.own)
+    considered, own = leader_texts(p, f.considered), leader_texts(p, f.own)
     title = (f"{considered['name']} has the most enterprises that considered AI without using it "
              f"({considered['value']}; {agg_short(p)} {considered['agg']}, {considered['year']})" if f.considered.n else
              f"In the {agg_short(p)}, {considered['agg']} of enterprises considered AI without using it "
@@ -529,8 +545,7 @@ def investment_chart(f: Findings):
 
 def scoreboard(f: Findings):
     p = f.params
-    title = (f"The {group_label(p)} are above the {agg_short(p)} in {glue_values(f)['board_above']} of "
-             f"{glue_values(f)['board_compared']} comparisons with data")
+    title = f"The {group_label(p)} are above the {agg_short(p)} in {glue_values(f)['board_count']}"
     return scoreboard_chart(p, f.board, title=title, name="ai-enterprise-scoreboard",
                             sources=[ANY_AI_SOURCE, TECHNOLOGY_SOURCE, CONSIDERED_SOURCE, SECTOR_SOURCE],
                             notes=[METHODS_NOTE])

@@ -136,42 +136,47 @@ def indicators(inputs: Inputs, doubtful) -> list[ai.Indicator]:
 
 def glue_values(f: Findings) -> dict[str, str]:
     p, group = f.params, group_label(f.params)
-    use = leader_texts(f.genai)
+    use = leader_texts(p, f.genai)
     purpose_top = ai.most_common(list(f.purpose_tops.values()))
     values = {
         "region_name": p.region_name, "aggregate_name": p.aggregate_name, "agg": agg_short(p), "group_label": group,
         "genai_year": str(f.genai.year or "no year"), "genai_agg": use["agg"],
-        "genai_above": prose.count_of_group(f.genai.n_above, f.genai.n, group),
-        "genai_leader_sentence": (f"{use['name']} had the highest share, {use['value']} "
-                                  f"({prose.ordinal(f.genai_ranks[f.genai.leader[0]])} of {f.genai_n_ranked})."
-                                  if f.genai.n else ""),
+        "genai_above": prose.above_sentence(f.genai.n_above, f.genai.n, group, "had a higher share"),
+        "genai_leader_sentence": prose.leader_sentence(
+            f"{use['name']} ({prose.ordinal(f.genai_ranks[f.genai.leader[0]])} of {f.genai_n_ranked})"
+            if f.genai.n else None, use["value"]),
         "genai_missing": prose.absent([ai.geo_name(c) for c in f.genai_missing], "Eurostat's data on generative AI"),
         "genai_span": ai.span_text(f.genai_years) if f.genai_years else "no year",
         "genai_one_year": "a single year" if len(f.genai_years) == 1 else f"{len(f.genai_years)} years",
         "genai_leaders": join_names([ai.geo_name(g) for g in f.leaders]) or "no other country",
         "purpose_top": PURPOSE_WORDS.get(purpose_top[0], "no purpose"),
         "purpose_top_count": prose.count_of_group(purpose_top[1], len(f.purpose_tops), group),
-        "purpose_same": p.names_of([g for g in f.same_purposes if g in p.countries]) or "no selected country",
+        "purpose_same": prose.for_names([ai.geo_name(g) for g in f.same_purposes if g in p.countries],
+                                        "work and education share one value; both left aside."),
         "reason_top": _reason_top(f),
         "reason_top_count": prose.count_phrase(ai.most_common(list(f.reason_tops.values()))[1], len(f.reason_tops)),
         "flagged": p.names_of(f.flagged) or "no selected country",
         "ict_year": str(f.ict.year or "no year"),
-        "ict_above": prose.count_of_group(f.ict.n_above, f.ict.n, group),
+        "ict_above": prose.above_sentence(f.ict.n_above, f.ict.n, group, "had a higher share"),
         "ict_first_year": str(int(f.ict_change["start_year"].iloc[0])) if len(f.ict_change) else "no year",
         "ict_agg_points": _ict_points(f, p.comparison_aggregate),
         "density_year": str(int(f.density["year"].iloc[0])) if len(f.density) else "no year",
     }
     for key, latest in (("young", f.young), ("reason", f.reason_top), ("ict", f.ict),
                         *((k.split()[-1], v) for k, v in f.purposes.items())):
-        values |= {f"{key}_{k}": v for k, v in leader_texts(latest).items()}
+        values |= {f"{key}_{k}": v for k, v in leader_texts(p, latest).items()}
     values["ict_top_points"] = _ict_points(f, f.ict.leader[0])
     mine = f.density[f.density["role"] == "selected"] if len(f.density) else f.density
     values |= {"density_name": mine["name"].iloc[0] if len(mine) else "no selected country",
                "density_value": mine["label"].iloc[0] if len(mine) else "not available",
                "density_rank": f"{prose.ordinal(mine['rank'].iloc[0])} of {len(f.density)}" if len(mine) else
                "unranked",
-               "board_above": str(int(f.board_summary["n_above"].sum())),
-               "board_compared": str(int(f.board_summary["n_compared"].sum()))}
+               "density_sentence": prose.leader_sentence(
+                   f"{mine['name'].iloc[0]} ({prose.ordinal(mine['rank'].iloc[0])} of {len(f.density)})"
+                   if len(mine) else None, mine["label"].iloc[0] if len(mine) else "",
+                   f"{agg_short(p)}: {format_value(f.density_reference, 'per 1,000')}", noun="number"),
+               "board_count": prose.count_of_group(int(f.board_summary["n_above"].sum()),
+                                                   int(f.board_summary["n_compared"].sum()), "comparisons")}
     return values
 
 
@@ -222,7 +227,7 @@ def genai_use_chart(f: Findings, inputs: Inputs):
                          p.countries, p.comparison_aggregate)
     wide = wide[wide["role"] != "other aggregate"].sort_values(["all_individuals", "geo"], ascending=[False, True])
     wide = labelled(labelled(wide, "all_individuals"), "aged_16_24", to="label_16_24")
-    use = leader_texts(f.genai)
+    use = leader_texts(p, f.genai)
     title = (f"In {f.genai.year}, people's use of generative AI was above the {agg_short(p)} ({use['agg']}) in "
              f"{prose.count_of_group(f.genai.n_above, f.genai.n, group_label(p))}")
     base = alt.Chart(wide).encode(y=alt.Y("name:N", sort=list(wide["name"]), title=None))
@@ -327,7 +332,7 @@ def ict_share_chart(f: Findings):
     if series.empty:
         return message_figure(name, "No ICT specialist data in the selected years", "Nothing to draw.",
                               [ICT_SOURCE], [])
-    ict = leader_texts(f.ict)
+    ict = leader_texts(p, f.ict)
     title = (f"In {f.ict.year}, ICT specialists' share of employment was above the {agg_short(p)} ({ict['agg']}) in "
              f"{prose.count_of_group(f.ict.n_above, f.ict.n, group_label(p))}")
     subtitle = context_subtitle(p)
@@ -361,7 +366,6 @@ def ict_density_chart(f: Findings):
 
 def scoreboard(f: Findings):
     p, v = f.params, glue_values(f)
-    title = (f"On people and skills, the {group_label(p)} are above the {agg_short(p)} in {v['board_above']} of "
-             f"{v['board_compared']} comparisons with data")
+    title = f"On people and skills, the {group_label(p)} are above the {agg_short(p)} in {v['board_count']}"
     return scoreboard_chart(p, f.board, title=title, name="ai-people-scoreboard",
                             sources=[GENAI_SOURCE, ICT_SOURCE, ai.POPULATION_SOURCE], notes=[METHODS_NOTE])

@@ -15,6 +15,7 @@ aggregate is the reference come from the caller.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -69,6 +70,9 @@ AGE_GROUPS = {
     "All individuals": "all individuals",
     "Individuals, 16 to 24 years old": "aged 16–24",
 }
+
+# The registry name of the population dataset the rates per inhabitant divide by.
+POPULATION_SOURCE = "worldbank_population_total_eu_eea_2010_2024"
 
 ICT_SHARE_UNIT = "PC_EMP"
 ICT_THOUSANDS_UNIT = "THS_PER"
@@ -473,3 +477,193 @@ def investment_per_inhabitant(investment: pd.DataFrame, population: pd.DataFrame
     out["value"] = out["value"].astype(float)
     out["projected"] = out["projected"].astype(bool)
     return out.sort_values(["geo", "year"]).reset_index(drop=True)
+
+
+# --- Findings shared by the chapters: the latest values against the aggregate, change, coverage ------------------
+
+@dataclass(frozen=True)
+class Latest:
+    """The selected countries' values in one year (largest first), the aggregate's, and how many are above it.
+
+    Computed once and read by the text, the chart title and the chart, so they cannot disagree.
+    """
+
+    year: int | None
+    values: tuple[tuple[str, float], ...] = ()
+    aggregate: float = math.nan
+    n_above: int = 0
+
+    @property
+    def n(self) -> int:
+        return len(self.values)
+
+    @property
+    def leader(self) -> tuple[str | None, float]:
+        return self.values[0] if self.values else (None, math.nan)
+
+    @property
+    def has_aggregate(self) -> bool:
+        return not pd.isna(self.aggregate)
+
+    def value(self, geo: str) -> float:
+        return dict(self.values).get(geo, math.nan)
+
+
+def value_in(frame: pd.DataFrame, geo: str, year: int | None) -> float:
+    """The value of ``geo`` in ``year`` (NaN when there is none)."""
+    if year is None:
+        return math.nan
+    rows = frame[(frame["geo"] == geo) & (frame["year"] == year)]
+    return float(rows["value"].iloc[0]) if len(rows) else math.nan
+
+
+def latest_against(frame: pd.DataFrame, selected: Sequence[str], aggregate: str, year: int | None = None) -> Latest:
+    """:class:`Latest` for ``year`` (default: the latest year in ``frame``)."""
+    year = latest_year(frame) if year is None else year
+    if year is None:
+        return Latest(None)
+    rows = frame[frame["geo"].isin(list(selected)) & (frame["year"] == year)].dropna(subset=["value"])
+    rows = rows.sort_values(["value", "geo"], ascending=[False, True], kind="stable")
+    reference = value_in(frame, aggregate, year)
+    above = 0 if pd.isna(reference) else int((rows["value"] > reference).sum())
+    return Latest(year, tuple((str(g), float(v)) for g, v in zip(rows["geo"], rows["value"])), reference, above)
+
+
+def coverage(frame: pd.DataFrame, selected: Sequence[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The selected codes with a value in ``frame``, and those without, in the parameters' order."""
+    present, missing = measures.coverage(frame, list(selected))
+    return tuple(present), tuple(missing)
+
+
+@dataclass(frozen=True)
+class ChangeSummary:
+    """Change over a period across the European countries with both years: how many rose, the largest rises."""
+
+    first: int
+    last: int
+    n_countries: int
+    n_rose: int
+    top_points: dict
+    top_ratio: dict
+
+
+def change_summary(change: pd.DataFrame, first: int, last: int) -> ChangeSummary | None:
+    """From :func:`change_between`: the country with the largest rise in points and the largest relative rise."""
+    countries = countries_only(change)
+    if countries.empty or first == last:
+        return None
+    order = dict(ascending=[False, True], kind="stable")
+    top_pp = countries.sort_values(["pp_change", "geo"], **order).iloc[0].to_dict()
+    top_ratio = countries.sort_values(["ratio", "geo"], **order).iloc[0].to_dict()
+    return ChangeSummary(first, last, len(countries), int((countries["pp_change"] > 0).sum()), top_pp, top_ratio)
+
+
+def survey_gaps(years) -> list[int]:
+    """The years missing between the first and the last survey year."""
+    years = sorted({int(y) for y in years})
+    return [y for y in range(years[0], years[-1] + 1) if y not in years] if years else []
+
+
+def span_text(years) -> str:
+    """'2021–2025', '2025', or 'no year'."""
+    years = sorted({int(y) for y in years})
+    if not years:
+        return "no year"
+    return str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}"
+
+
+def most_common(items: Sequence[str]) -> tuple[str | None, int]:
+    """The most frequent item (ties: alphabetical) and its count."""
+    if not items:
+        return None, 0
+    best = max(sorted(set(items)), key=list(items).count)
+    return best, list(items).count(best)
+
+
+def top_measure_per_geo(frame: pd.DataFrame) -> dict[str, str]:
+    """Per geo, the ``measure`` with the highest value (ties: alphabetical)."""
+    tops = {}
+    for geo, group in frame.groupby("geo", sort=True):
+        tops[str(geo)] = str(group.sort_values(["value", "measure"], ascending=[False, True]).iloc[0]["measure"])
+    return tops
+
+
+def latest_indicator(frame: pd.DataFrame, key: str, label: str, unit: str = "%",
+                     doubtful: frozenset[str] = frozenset()) -> Indicator | None:
+    """A scoreboard line for the latest year of ``frame`` (None without data)."""
+    year = latest_year(frame)
+    if year is None:
+        return None
+    return Indicator(key, label, year, frame[frame["year"] == year][["geo", "value"]], unit=unit, doubtful=doubtful)
+
+
+MIN_PEERS_FOR_RANK = 10  # below this, a rank among the few countries with data says little
+
+
+def scoreboard_summary(board: pd.DataFrame, selected: Sequence[str]) -> pd.DataFrame:
+    """Per selected country with comparable values: strongest and weakest indicator as a multiple of the aggregate.
+
+    ``board`` is a :func:`scoreboard`; doubtful values are left aside. Columns: ``geo, strongest, strongest_index,
+    strongest_rank, weakest, weakest_index, n_above, n_compared``.
+    """
+    usable = board[~board["doubtful"] & board["geo"].isin(list(selected))].dropna(subset=["index_to_aggregate"])
+    rows = []
+    for geo in selected:
+        mine = usable[usable["geo"] == geo]
+        if mine.empty:
+            continue
+        ordered = mine.sort_values(["index_to_aggregate", "order"], ascending=[False, True], kind="stable")
+        top, bottom = ordered.iloc[0], ordered.iloc[-1]
+        ranked = top["n_ranked"] >= MIN_PEERS_FOR_RANK and pd.notna(top["rank"])
+        rows.append({"geo": geo, "strongest": top["label"], "strongest_index": float(top["index_to_aggregate"]),
+                     "strongest_rank": int(top["rank"]) if ranked else None, "n_ranked": int(top["n_ranked"]),
+                     "weakest": bottom["label"], "weakest_index": float(bottom["index_to_aggregate"]),
+                     "n_above": int((mine["index_to_aggregate"] > 1).sum()), "n_compared": len(mine)})
+    columns = ["geo", "strongest", "strongest_index", "strongest_rank", "n_ranked", "weakest", "weakest_index",
+               "n_above", "n_compared"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+# --- Statistics Iceland's own figures (scope 1+ employees: never compared with Eurostat's 10+) --------------------
+
+ICELAND = "IS"  # the one country whose statistics office published its own figures (the Statistics Iceland table)
+ICELAND_SIZES = {"GE1": "1 or more employees", "1-9": "1–9 employees", "GE250": "250 or more employees"}
+_BOUND = re.compile(r"\s*\((lower|upper) bound of the range given\)$")
+
+
+def iceland_rows(frame: pd.DataFrame, year_start: int, year_end: int) -> pd.DataFrame:
+    """Statistics Iceland's figures in the years, one row per measure and size class, in the file's order.
+
+    Where the release gives a range (a lower and an upper bound), the two rows become one with ``share`` '28–29'.
+    Columns: ``year, what, size, share, low, high``.
+    """
+    columns = ["year", "what", "size", "share", "low", "high"]
+    if frame.empty:
+        return pd.DataFrame(columns=columns)
+    frame = expand_breakdown(frame[frame["geo"] == ICELAND].reset_index(drop=True))
+    frame = frame[frame["year"].between(year_start, year_end)]
+    groups: dict[tuple, dict] = {}
+    for record in frame.to_dict("records"):
+        what = _BOUND.sub("", str(record["indicator"]))
+        size = str(record.get("size_emp", ""))
+        key = (int(record["year"]), what, size)
+        entry = groups.setdefault(key, {"year": key[0], "what": what[:1].upper() + what[1:],
+                                        "size": ICELAND_SIZES.get(size, size), "values": []})
+        entry["values"].append(float(record["value"]))
+    rows = []
+    for entry in groups.values():
+        low, high = min(entry["values"]), max(entry["values"])
+        share = f"{low:,.0f}" if low == high else f"{low:,.0f}–{high:,.0f}"
+        rows.append({"year": entry["year"], "what": entry["what"], "size": entry["size"], "share": share,
+                     "low": low, "high": high})
+    return pd.DataFrame(rows, columns=columns)
+
+
+def investment_frames(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, int | None]:
+    """Recorded amounts, projections after the last recorded year, and that year (None without data)."""
+    if frame.empty:
+        return frame, frame, None
+    recorded = frame[~frame["projected"]].assign(flag=None)
+    year = latest_year(recorded)
+    projected = frame[frame["projected"] & (frame["year"] > (year or 0))]
+    return recorded, projected, year

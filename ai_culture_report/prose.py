@@ -16,6 +16,8 @@ import math
 from IPython.display import Markdown
 from myst_nb import glue
 
+from .params import join_names
+
 
 def is_missing(value) -> bool:
     if value is None:
@@ -67,6 +69,11 @@ def signed_percent(value, digits: int = 1, missing: str = "not available") -> st
     return f"{sign}{abs(rounded):.{digits}f}%"
 
 
+def signed_number(value, digits: int = 1, missing: str = "–") -> str:
+    """+18.1 (a change in points, for a table column that names its unit)."""
+    return points(value, digits, missing).split(" ")[0]
+
+
 def ratio(value, digits: int = 2, missing: str = "not available") -> str:
     return missing if is_missing(value) else f"{as_charted(value, digits):.{digits}f}×"
 
@@ -113,3 +120,61 @@ def outside_years(what: str, years, year_start: int, year_end: int) -> str:
     if not years:
         return f"The {what} has no dated values, so none falls within {chosen}."
     return f"The {what} covers {span(min(years), max(years))}, so none of its years falls within {chosen}."
+
+
+def count_phrase(k: int, n: int) -> str:
+    """How many of a group: 'all 4', 'both', 'none of the 3', '2 of 3'; '1 of 1' and '0 of 1' for a group of one."""
+    k, n = int(k), int(n)
+    if n == 1:
+        return f"{k} of 1"
+    if n == 2 and k == 2:
+        return "both"
+    if k == n:
+        return f"all {n}"
+    if k == 0:
+        return f"none of the {n}"
+    return f"{k} of {n}"
+
+
+def is_are(n: int) -> str:
+    return "is" if int(n) == 1 else "are"
+
+
+def absent(names: list[str], where: str) -> str:
+    """'Iceland is not in Eurostat's enterprise AI data.' ('' when no name is given): said once per section."""
+    if not names:
+        return ""
+    return f"{join_names(list(names))} {is_are(len(names))} not in {where}."
+
+
+def capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def count_of_group(k: int, n: int, group: str) -> str:
+    """'all 4 Nordic countries with data', '2 of 3 Baltic countries with data'; 'none of the Alpine countries'
+    when no country has data (so a sentence never says 'all 0')."""
+    if int(n) == 0:
+        return f"none of the {group}"
+    return f"{count_phrase(k, n)} {group} with data"
+
+
+def above_sentence(k: int, n: int, group: str, predicate: str) -> str:
+    """'3 of 4 Nordic countries with data had a higher share.' ('' when no country has data: the page says
+    once, elsewhere, which countries are missing)."""
+    if int(n) == 0:
+        return ""
+    return capitalised(f"{count_of_group(k, n, group)} {predicate}.")
+
+
+def leader_sentence(name: str | None, value: str, reference: str = "", noun: str = "share") -> str:
+    """'Denmark had the highest share, 42.0% (EU27: 20.0%).'; 'No selected country has data (EU27: 20.0%).'"""
+    tail = f" ({reference})" if reference else ""
+    if not name:
+        return f"No selected country has data{tail}."
+    return f"{name} had the highest {noun}, {value}{tail}."
+
+
+def for_names(names: list[str], text: str) -> str:
+    """'For Sweden, <text>' ('' when no name is given)."""
+    return f"For {join_names(list(names))}, {text}" if names else ""

@@ -1,13 +1,20 @@
-"""Tests of the AI adoption logic (ai_culture_report.ai_adoption and its chapter helpers) on tiny made-up frames."""
+"""Tests of the AI adoption logic (ai_culture_report.ai_adoption, ai_charts and the two AI chapters): tiny made-up
+frames, and on the snapshot that text and charts read the same findings."""
 
 import math
 
 import pandas as pd
 import pytest
 
+from types import SimpleNamespace
+
 from ai_culture_report import ai_adoption as ai
-from ai_culture_report.chapters import ai_adoption as chapter
-from ai_culture_report.params import validate
+from ai_culture_report import ai_charts, prose
+from ai_culture_report.chapters import ai_enterprises as enterprises
+from ai_culture_report.chapters import ai_people_skills as people
+from ai_culture_report.params import group_label, validate
+
+from conftest import needs_snapshot
 
 GE10 = "size_emp=GE10;nace_r2=C10-S951_X_K"
 
@@ -201,49 +208,67 @@ def test_scoreboard_keeps_missing_countries_ranks_among_countries_and_marks_doub
     assert bool(board.loc["SE", "doubtful"]) and not bool(board.loc["DK", "doubtful"])
 
 
-def test_summary_sentences_name_strongest_and_weakest_and_leave_doubtful_values_aside():
+def test_scoreboard_summary_names_strongest_and_weakest_and_leaves_doubtful_values_aside():
     params = validate(["DK", "SE"], "EU27_2020", 2011, 2025, "the test region", "Test")
     indicators = [
         ai.Indicator("a", "Alpha", 2025, pd.DataFrame({"geo": ["DK", "SE", "EU27_2020"], "value": [30.0, 10.0, 20.0]})),
         ai.Indicator("b", "Beta", 2025, pd.DataFrame({"geo": ["DK", "SE", "EU27_2020"], "value": [11.0, 50.0, 10.0]}),
                      doubtful=frozenset({"SE"})),
     ]
-    board = chapter._scoreboard_frame(params, indicators)
-    facts = chapter._summary_sentences(params, board, "test")
-    assert "Denmark is strongest on alpha (1.50×) and weakest on beta (1.10×)" in facts["test_lead_sentence"]
-    assert "Sweden is strongest on alpha (0.50×)" in facts["test_lead_sentence"]  # beta (5×) left aside
-    assert facts["test_behind_sentence"] == "Below the EU27: Sweden on alpha."
-    assert (facts["test_above_count"], facts["test_comparison_count"]) == ("2", "3")
+    board = ai_charts.scoreboard_frame(params, indicators)
+    summary = ai.scoreboard_summary(board, params.countries).set_index("geo")
+    assert (summary.loc["DK", "strongest"], summary.loc["DK", "weakest"]) == ("Alpha", "Beta")
+    assert summary.loc["DK", "strongest_index"] == pytest.approx(1.5)
+    assert summary.loc["SE", "strongest"] == "Alpha" and summary.loc["SE", "n_compared"] == 1  # beta (5×) left aside
+    assert (int(summary["n_above"].sum()), int(summary["n_compared"].sum())) == (2, 3)
+    # The colour grammar: above / at or below the aggregate, the aggregate itself is the reference.
+    position = board.set_index(["geo", "indicator"])["position"]
+    assert position[("DK", "a")] == "above the EU27" and position[("SE", "a")] == "at or below the EU27"
+    assert position[("EU27_2020", "a")] == "reference"
+
+
+def test_latest_against_counts_the_selected_countries_above_the_aggregate_once():
+    frame = tidy_rows([("DK", 2024, 10.0), ("DK", 2025, 40.0), ("FI", 2025, 15.0), ("SE", 2025, 25.0),
+                       ("EU27_2020", 2025, 19.95)])
+    latest = ai.latest_against(ai.tidy(frame), ["FI", "IS", "DK", "SE"], "EU27_2020")
+    assert latest.year == 2025 and latest.values == (("DK", 40.0), ("SE", 25.0), ("FI", 15.0))
+    assert latest.n_above == 2 and latest.aggregate == pytest.approx(19.95)
+    assert latest.leader == ("DK", 40.0) and math.isnan(latest.value("IS"))
+    assert ai.latest_against(ai.tidy(frame).iloc[0:0], ["DK"], "EU27_2020").year is None
 
 
 # --- text helpers -----------------------------------------------------------------------------------------------
 
 def test_text_helpers():
-    assert chapter.values_in([("Denmark", 42.0), ("Finland", 37.84)], "of enterprises") == \
-        "42.0% of enterprises in Denmark and 37.8% in Finland"
-    assert chapter.count_phrase(4, 4) == "all 4"
-    assert chapter.count_phrase(0, 3) == "none of the 3"
-    assert chapter.count_phrase(2, 3) == "2 of 3"
-    assert chapter.count_phrase(2, 2) == "both"
-    assert chapter.lower_first("ICT specialists") == "ICT specialists"
-    assert chapter.lower_first("Text mining") == "text mining"
-    assert chapter.wrap_label("Information and communication: using AI", 20) == \
+    assert prose.count_phrase(4, 4) == "all 4"
+    assert prose.count_phrase(0, 3) == "none of the 3"
+    assert prose.count_phrase(2, 3) == "2 of 3"
+    assert prose.count_phrase(2, 2) == "both"
+    assert prose.count_phrase(1, 1) == "1 of 1"
+    assert prose.count_of_group(3, 4, "Nordic countries") == "3 of 4 Nordic countries with data"
+    assert prose.count_of_group(0, 0, "Alpine countries") == "none of the Alpine countries"
+    assert prose.absent(["Iceland"], "the data") == "Iceland is not in the data."
+    assert prose.absent(["Liechtenstein", "Switzerland"], "the data") == \
+        "Liechtenstein and Switzerland are not in the data."
+    assert prose.absent([], "the data") == ""
+    assert ai_charts.wrap_label("Information and communication: using AI", 20) == \
         "Information and|communication: using|AI"
-    assert chapter.survey_gaps([2021, 2023, 2024, 2025]) == [2022]
-    params = validate(["DK"], "EU27_2020", 2011, 2025, "x", "X")
-    assert chapter.against(params, 19.96) == ", against 20.0% in the EU27"
-    assert chapter.against(params, math.nan) == "; the snapshot has no value for the EU27"
+    assert ai.survey_gaps([2021, 2023, 2024, 2025]) == [2022]
+    assert ai_charts.format_value(19.95) == "20.0%"  # half up, as published, in the text and in the chart's label
+    assert ai_charts.format_value(math.nan) == "no data"
 
 
 def test_group_label_and_fixed_country_colours_follow_the_parameters():
     params = validate(["EE", "LV", "LT"], "EU27_2020", 2011, 2025, "the Baltic states", "Baltic")
-    assert chapter.group_label(params) == "Baltic countries"
-    colours = chapter.country_colours(params)
-    assert list(colours) == ["EE", "LV", "LT"] and len(set(colours.values())) == 3
+    assert group_label(params) == "Baltic countries"
+    scale = ai_charts.name_scale(params, ["LT", "EE", "EU27_2020"])
+    assert scale.domain == ["Estonia", "Lithuania", ai.geo_name("EU27_2020")]
+    full = ai_charts.name_scale(params, ["EE", "LV", "LT"])
+    assert full.range[0] == scale.range[0] and full.range[2] == scale.range[1]  # Lithuania keeps its colour
     anonymous = validate(["PT", "PL"], "EA", 2011, 2025)
-    assert chapter.group_label(anonymous) == "selected countries"
+    assert group_label(anonymous) == "selected countries"
     alone = validate(["IS"], region_name="Iceland", region_short="Icelandic")
-    assert chapter.group_label(alone) == "selected countries (Iceland)"
+    assert group_label(alone) == "selected countries (Iceland)"
 
 
 def test_empty_inputs_keep_their_columns():
@@ -285,47 +310,64 @@ def test_iso3_codes_map_to_the_reports_geo_codes():
     assert ai.geo_of_iso3(None) is None
 
 
-def _enterprise_inputs(investment=None, iceland=None):
-    empty = ai.tidy(tidy_rows([("DK", 2020, 1.0)])).iloc[0:0]
-    return chapter.EnterpriseInputs(any_ai=empty, technologies=empty, considered=empty, sector=empty,
-                                    sector_all=empty,
-                                    investment=pd.DataFrame() if investment is None else investment,
-                                    iceland=pd.DataFrame() if iceland is None else iceland)
-
-
-def test_investment_text_compares_recorded_amounts_only_and_the_chart_marks_projections():
-    rows = [("DK", 2021, 30.0, False), ("FI", 2021, 10.0, False), ("SE", 2021, 20.0, False),
-            ("DK", 2022, 1.0, True), ("FI", 2022, 99.0, True)]
-    investment = pd.DataFrame([{"geo": g, "year": y, "investment": v, "population": 1.0, "population_year": 2021,
-                                "value": v, "projected": p} for g, y, v, p in rows])
-    params = validate(["FI", "NO"], "EU27_2020", 2011, 2025)
-    inputs = _enterprise_inputs(investment)
-    facts = chapter._investment_facts(params, inputs)
-    assert facts["investment_year"].startswith("2021")  # the projected 2022 is never the text's year
-    assert facts["investment_values"] == "10.0 US dollars in Finland (3rd of 3)"
-    assert "20.0 US dollars" in facts["investment_median_clause"]
-    assert facts["investment_missing_sentence"].startswith("Norway has no amount")
-    fig = chapter.investment_chart(params, inputs)
-    assert fig.title.startswith("Finland ranks 3rd of 3")
-    shown = fig.data.set_index(["geo", "year"])
-    assert bool(shown.loc[("FI", 2022), "projected"]) and not bool(shown.loc[("FI", 2021), "projected"])
-    assert any("projected" in n.lower() or "projection" in n.lower() for n in fig.notes)
-    assert any("adjusted for inflation" in n for n in fig.notes)
-
-
 def test_statistics_iceland_rows_join_a_range_and_appear_only_when_iceland_is_selected():
     statice = tidy_rows([("IS", 2024, 40), ("IS", 2024, 20), ("IS", 2024, 21)], indicator="x", breakdown="")
     statice["indicator"] = ["enterprises using AI", "enterprises using AI (lower bound of the range given)",
                             "enterprises using AI (upper bound of the range given)"]
     statice["breakdown"] = ["size_emp=GE1", "size_emp=1-9", "size_emp=1-9"]
-    inputs = _enterprise_inputs(iceland=statice)
-    with_iceland = validate(["IS", "NO"], "EU27_2020", 2011, 2025)
-    rows = chapter.iceland_rows(with_iceland, inputs)
+    rows = ai.iceland_rows(statice, 2011, 2025)
     assert rows[["what", "size", "share"]].values.tolist() == [
         ["Enterprises using AI", "1 or more employees", "40"], ["Enterprises using AI", "1–9 employees", "20–21"]]
-    table = chapter.iceland_table(with_iceland, inputs)
+    assert ai.iceland_rows(statice, 2011, 2020).empty
+    with_iceland = SimpleNamespace(params=validate(["IS", "NO"], "EU27_2020", 2011, 2025), iceland=rows)
+    table = enterprises.iceland_table(with_iceland)
     assert "not comparable" in table.title and any("1–9 employees" in n for n in table.notes)
-    assert "not comparable" in chapter._iceland_facts(with_iceland, inputs)["iceland_sentence"]
-    without = validate(["NO"], "EU27_2020", 2011, 2025)
-    assert chapter._iceland_facts(without, inputs)["iceland_sentence"] == ""
-    assert "not among the selected countries" in chapter.iceland_table(without, inputs)._repr_html_()
+    without = SimpleNamespace(params=validate(["NO"], "EU27_2020", 2011, 2025), iceland=rows)
+    assert "not among the selected countries" in enterprises.iceland_table(without)._repr_html_()
+
+
+# --- on the snapshot: text and charts read the same findings --------------------------------------------------
+
+@needs_snapshot
+def test_glued_values_are_the_chart_data_rounded_the_same_way():
+    params = validate(["DK", "FI", "IS", "NO", "SE"], "EU27_2020", 2011, 2025, "the Nordic countries", "Nordic")
+    found = enterprises.findings(enterprises.load(params))
+    glued = enterprises.glue_values(found)
+    use = enterprises.use_chart(found).data.set_index(["geo", "year"])
+    year = int(glued["use_year"])
+    # EU27 19.95%: 20.0% in the text, and the chart's data carry the same label (it used to draw 19.9%).
+    assert glued["use_agg"] == use.loc[("EU27_2020", year), "label"] == prose.percent(use.loc[("EU27_2020", year),
+                                                                                               "value"])
+    assert glued["use_agg"] in enterprises.use_chart(found).title
+    assert f"{prose.percent(use.loc[('EU27_2020', year), 'value'])}" in enterprises.use_chart(found).description
+    leader = use.loc[(found.use.leader[0], year)]
+    assert glued["use_leader_sentence"].endswith(f"{leader['label']}.")
+    people_found = people.findings(people.load(params))
+    people_glued = people.glue_values(people_found)
+    inputs = people.load(params)
+    purposes = people.purposes_chart(people_found, inputs).data
+    row = purposes[(purposes["geo"] == people_found.purposes["formal education"].leader[0])
+                   & (purposes["measure"] == "formal education") & (purposes["age_group"] == "all individuals")]
+    assert people_glued["education_value"] == row["label"].iloc[0]
+    finland = purposes[(purposes["geo"] == "FI") & (purposes["measure"] == "formal education")
+                       & (purposes["age_group"] == "all individuals")]
+    assert finland["label"].iloc[0] == prose.percent(finland["value"].iloc[0])  # 11.45 -> 11.5%, in text and chart
+    assert "Finland (all people): " in people.purposes_chart(people_found, inputs).description
+    assert f"formal education {finland['label'].iloc[0]}" in people.purposes_chart(people_found, inputs).description
+
+
+@needs_snapshot
+def test_growth_is_stated_in_points_and_relative_terms_and_people_data_are_one_year():
+    params = validate(["DK", "FI", "IS", "NO", "SE"], "EU27_2020", 2011, 2025, "the Nordic countries", "Nordic")
+    found = enterprises.findings(enterprises.load(params))
+    change = found.change.set_index("geo")
+    glued = enterprises.glue_values(found)
+    selected = change[change["role"] == "selected"]
+    faster = int((selected["ratio"] > change.loc["EU27_2020", "ratio"]).sum())
+    more_points = int((selected["pp_change"] > change.loc["EU27_2020", "pp_change"]).sum())
+    assert glued["change_ratio_count"].startswith(prose.count_phrase(faster, len(selected)))
+    assert glued["change_points_count"].startswith(prose.count_phrase(more_points, len(selected)))
+    assert glued["change_agg_ratio"] == prose.ratio(change.loc["EU27_2020", "ratio"])
+    people_found = people.findings(people.load(params))
+    assert people.glue_values(people_found)["genai_one_year"] == (
+        "a single year" if len(people_found.genai_years) == 1 else f"{len(people_found.genai_years)} years")

@@ -178,24 +178,31 @@ def _cultural_employment(params, inputs, show):
 
 
 def _ai_enterprises(params, inputs, show):
-    from ai_culture_report.chapters import ai_adoption as chapter
+    from ai_culture_report import prose
+    from ai_culture_report.chapters import ai_enterprises as chapter
 
-    inputs_ = chapter.enterprise_inputs(params)
-    chapter.publish(chapter.enterprise_facts(params, inputs_))
-    for name in ("use_chart", "change_chart", "rank_chart", "iceland_table", "technology_chart", "depth_chart",
-                 "funnel_chart", "sector_chart", "sector_rank_chart", "sector_technology_chart",
-                 "sector_creative_chart", "investment_chart", "enterprise_scoreboard_chart"):
-        show(getattr(chapter, name)(params, inputs_))
+    inputs_ = chapter.load(params)
+    found = chapter.findings(inputs_)
+    prose.publish_all(chapter.glue_values(found))
+    show(chapter.summary_table(found))
+    for name in ("use_chart", "change_chart", "iceland_table", "funnel_chart", "sector_chart",
+                 "sector_creative_chart", "investment_chart", "scoreboard"):
+        show(getattr(chapter, name)(found))
+    show(chapter.technology_chart(found, inputs_))
 
 
 def _ai_people_skills(params, inputs, show):
-    from ai_culture_report.chapters import ai_adoption as chapter
+    from ai_culture_report import prose
+    from ai_culture_report.chapters import ai_people_skills as chapter
 
-    inputs_ = chapter.people_inputs(params)
-    chapter.publish(chapter.people_facts(params, inputs_))
-    for name in ("genai_use_chart", "purposes_chart", "reasons_chart", "ict_share_chart", "ict_density_chart",
-                 "people_scoreboard_chart"):
-        show(getattr(chapter, name)(params, inputs_))
+    inputs_ = chapter.load(params)
+    found = chapter.findings(inputs_)
+    prose.publish_all(chapter.glue_values(found))
+    show(chapter.summary_table(found))
+    for name in ("genai_use_chart", "purposes_chart", "reasons_chart"):
+        show(getattr(chapter, name)(found, inputs_))
+    for name in ("ict_share_chart", "ict_density_chart", "scoreboard"):
+        show(getattr(chapter, name)(found))
 
 
 def _policy_funding(params, inputs, show):

@@ -254,7 +254,8 @@ def test_text_helpers():
     assert ai_charts.wrap_label("Information and communication: using AI", 20) == \
         "Information and|communication: using|AI"
     assert ai.survey_gaps([2021, 2023, 2024, 2025]) == [2022]
-    assert ai_charts.format_value(19.95) == "20.0%"  # half up, as published, in the text and in the chart's label
+    # rounded as Vega's formats round (the binary value), so labels, tooltips and text agree
+    assert ai_charts.format_value(19.95) == f"{19.95:.1f}%"
     assert ai_charts.format_value(math.nan) == "no data"
 
 
@@ -335,7 +336,7 @@ def test_glued_values_are_the_chart_data_rounded_the_same_way():
     glued = enterprises.glue_values(found)
     use = enterprises.use_chart(found).data.set_index(["geo", "year"])
     year = int(glued["use_year"])
-    # EU27 19.95%: 20.0% in the text, and the chart's data carry the same label (it used to draw 19.9%).
+    # EU27 19.95%: the text and the chart's label are the same string (they used to read 20.0% and 19.9%).
     assert glued["use_agg"] == use.loc[("EU27_2020", year), "label"] == prose.percent(use.loc[("EU27_2020", year),
                                                                                                "value"])
     assert glued["use_agg"] in enterprises.use_chart(found).title
@@ -351,7 +352,7 @@ def test_glued_values_are_the_chart_data_rounded_the_same_way():
     assert people_glued["education_value"] == row["label"].iloc[0]
     finland = purposes[(purposes["geo"] == "FI") & (purposes["measure"] == "formal education")
                        & (purposes["age_group"] == "all individuals")]
-    assert finland["label"].iloc[0] == prose.percent(finland["value"].iloc[0])  # 11.45 -> 11.5%, in text and chart
+    assert finland["label"].iloc[0] == prose.percent(finland["value"].iloc[0])  # 11.45: one rounding, in text and chart
     assert "Finland (all people): " in people.purposes_chart(people_found, inputs).description
     assert f"formal education {finland['label'].iloc[0]}" in people.purposes_chart(people_found, inputs).description
 

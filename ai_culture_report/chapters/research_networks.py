@@ -209,7 +209,7 @@ def _overview(p, parts, matrix, present, coord, by_type) -> pd.DataFrame:
 
 def _rounded(value, digits: int):
     """Rounded as the page shows it; None (an empty cell, 'no data') where the file records nothing."""
-    return None if prose.is_missing(value) else prose.half_up(value, digits)
+    return None if prose.is_missing(value) else prose.as_charted(value, digits)
 
 
 def _country_inside(matrix: pd.DataFrame, code: str, present) -> float:
@@ -346,7 +346,7 @@ def _of(k: int, n: int) -> str:
 def _range(low: float, high: float) -> str:
     if prose.is_missing(low):
         return "not available"
-    return prose.percent(low) if prose.half_up(low, 1) == prose.half_up(high, 1) else \
+    return prose.percent(low) if prose.as_charted(low, 1) == prose.as_charted(high, 1) else \
         f"{prose.percent(low)} to {prose.percent(high)}"
 
 

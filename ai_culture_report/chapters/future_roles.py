@@ -78,9 +78,9 @@ def analyse(occupations: pd.DataFrame, isco_groups: pd.DataFrame, diff: pd.DataF
     texts = occ.corpus_text(occupations)
     creative = occ.cci_mask(occupations["isco_unit_code"], codes).to_numpy()
     hits = occ.term_hits(texts)
-    digital = hits["any"].to_numpy()
+    digital = hits["any"].to_numpy() | occ.digital_by_hierarchy(occupations["isco_unit_code"]).to_numpy()
     ai_reference = hits["AI"].to_numpy()
-    model = occ.fit_tfidf(texts)
+    model = occ.fit_tfidf(texts.map(occ.mark_ai_concepts))
     topics = occ.fit_topics(model, int(n_topics), int(random_seed))
     profile = occ.topic_profile(topics, creative, digital)
     added = diff[diff["change"] == "added_in_v1_1_1"].merge(
@@ -161,7 +161,7 @@ def definition_facts(analysis: Analysis) -> dict[str, str]:
 def term_shares(analysis: Analysis, skills: pd.DataFrame) -> pd.DataFrame:
     rows = []
     populations = {"creative occupations": analysis.creative, "other occupations": ~analysis.creative}
-    for name in list(occ.TERM_GROUPS) + ["any"]:
+    for name in ["AI"] + list(occ.TERM_GROUPS) + ["any"]:
         for population, mask in populations.items():
             n = int(mask.sum())
             k = int((analysis.hits[name].to_numpy() & mask).sum())
@@ -172,7 +172,8 @@ def term_shares(analysis: Analysis, skills: pd.DataFrame) -> pd.DataFrame:
         rows.append({"terms": r.terms, "population": "ESCO skill labels", "count": r.skill_labels,
                      "total": len(skills), "percent": round(r.percent, 2)})
     frame = pd.DataFrame(rows)
-    frame["terms"] = frame["terms"].map(lambda t: "any of them" if t == "any" else f"{t} terms")
+    frame["terms"] = frame["terms"].map(lambda t: "any of them" if t == "any" else
+                                        "AI concepts" if t == "AI" else f"{t} terms")
     return frame
 
 

@@ -110,3 +110,29 @@ def outside_years(what: str, years, year_start: int, year_end: int) -> str:
     if not years:
         return f"The {what} has no dated values, so none falls within {chosen}."
     return f"The {what} covers {span(min(years), max(years))}, so none of its years falls within {chosen}."
+
+
+_NUMBER_WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
+
+
+def count_words(n: int, capital: bool = False) -> str:
+    """Small counts in words ('three'), larger ones in figures ('1,204'); capitalised to open a sentence."""
+    text = _NUMBER_WORDS[n] if 0 <= n < len(_NUMBER_WORDS) else f"{n:,}"
+    return text[:1].upper() + text[1:] if capital else text
+
+
+def count_of(n: int, total: int) -> str:
+    """'all 5', '3 of 5', 'none of the 5'; for a single country 'the one' or 'not the one'."""
+    if total == 1:
+        return "the one" if n == 1 else "not the one"
+    if n == total:
+        return f"all {total}"
+    return f"none of the {total}" if n == 0 else f"{n} of {total}"
+
+
+def missing_from(names: list[str], source: str) -> str:
+    """'Iceland is not in the timeline file.' / 'Estonia, Latvia and Lithuania are not in …' ('' when none)."""
+    if not names:
+        return ""
+    joined = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+    return f"{joined} {'is' if len(names) == 1 else 'are'} not in {source}."

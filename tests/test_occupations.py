@@ -261,3 +261,23 @@ def test_notebook_defaults_equal_the_package_defaults():
     exec("".join(cells[0]["source"]), namespace)  # the cell only assigns literals
     assert tuple(namespace["cci_isco_codes"]) == occ.DEFAULT_CCI_ISCO_CODES
     assert isinstance(namespace["n_topics"], int) and isinstance(namespace["random_seed"], int)
+
+
+# ---------------------------------------------------------------------------------------------
+# The chapter on the real ESCO files: no word-form match passes for AI
+# ---------------------------------------------------------------------------------------------
+
+def test_chapter_bridging_and_role_neighbours_have_no_word_form_matches():
+    from ai_culture_report.chapters import future_roles as chapter
+    from ai_culture_report.params import validate
+
+    found = chapter.findings(chapter.load(validate(["DK"]), occ.DEFAULT_CCI_ISCO_CODES, 24, 42))
+    bridging = found.bridges["towards_ai"]
+    assert len(bridging) == chapter.N_BRIDGING
+    assert not bridging["occupation"].str.contains("insemination|lighting").any()
+    assert set(bridging["nearest_ai_occupation"]) <= set(found.ai_occupations)
+    ethicist = next(r for r in found.roles if r["role"] == "AI ethicist")["neighbours"]["occupation"]
+    assert not ethicist.str.contains("insemination").any()
+    # The AI ethicist's description names AI concepts, so the occupations that name them come first.
+    assert ethicist.iloc[0] in found.ai_occupations
+    assert all(len(str(v).split()) <= 12 for v in found.values.values())

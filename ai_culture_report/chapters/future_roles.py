@@ -148,7 +148,7 @@ def findings(inputs: Inputs) -> Findings:
                     roles=results, ai_occupations=ai_names, values=values)
 
 
-def findings_table(f: Findings) -> pd.DataFrame:
+def findings_table(f: Findings):
     """The chapter's findings at a glance (shown in the notebook)."""
     v = f.values
     rows = [("ESCO occupations", v["n_occupations"]), ("Creative occupations", v["n_creative"]),
@@ -157,7 +157,10 @@ def findings_table(f: Findings) -> pd.DataFrame:
             ("Other occupations with AI, data or digital terms", v["digital_other_pct"]),
             ("Creative occupation closest to AI work", v["bridge_top"])]
     rows += [(f"Nearest to “{r['role']}”", r["neighbours"]["occupation"].iloc[0]) for r in f.roles if len(r["neighbours"])]
-    return pd.DataFrame(rows, columns=["Finding", "Value"]).set_index("Finding")
+    return tables.table(pd.DataFrame(rows, columns=["finding", "value"]), name="future-roles-findings",
+                        title="The chapter's findings at a glance",
+                        columns=[tables.Column("finding", "Finding"), tables.Column("value", "Value")],
+                        sources=ESCO_SOURCES + ["esco_skills_labels"], compact=True)
 
 
 def _share(shares: pd.DataFrame, terms: str, population: str, column: str = "percent"):
@@ -352,26 +355,20 @@ def bridging(analysis: Analysis, k: int = N_BRIDGING) -> dict[str, pd.DataFrame]
                         analysis.ai_reference, analysis.digital, k=k)
 
 
-def map_chart(f: Findings, n_labels: int = 3):
-    analysis, bridges = f.analysis, f.bridges
+def map_chart(f: Findings):
+    analysis, towards_ai = f.analysis, f.bridges["towards_ai"]
     frame = occ.positions(analysis.model, analysis.occupations["preferred_label"], analysis.creative,
                           analysis.ai_reference, analysis.digital)
     # Draw the grey mass first and the highlighted groups on top; within a group, alphabetically.
     draw_order = {g: i for i, g in enumerate(reversed(occ.GROUPS))}
     frame = frame.assign(_o=frame["group"].map(draw_order), _l=frame["label"].str.lower())
     frame = frame.sort_values(["_o", "_l", "label"], kind="mergesort").drop(columns=["_o", "_l"]).reset_index(drop=True)
-    towards_creative, towards_ai = bridges["towards_creative"], bridges["towards_ai"]
-    labelled = pd.concat([
-        frame[frame["label"].isin(towards_creative["occupation"].head(n_labels))],
-        frame[frame["label"].isin(towards_ai["occupation"].head(n_labels))],
-    ]).drop_duplicates("label")
-    top_c = towards_creative.iloc[0] if len(towards_creative) else None
-    top_a = towards_ai.iloc[0] if len(towards_ai) else None
-    if top_c is not None and top_a is not None:
-        title = (f"Where creative and AI work meet: the creative occupation closest to AI work is the "
-                 f"{top_a['occupation']}; the digital occupation closest to creative work is the {top_c['occupation']}")
-    else:
-        title = "Occupations by closeness to creative work and to AI work"
+    # The bridging occupations are circled, not labelled: they sit too close together for labels
+    # that do not overlap, and the table below the chart names them.
+    circled = frame[frame["label"].isin(towards_ai["occupation"])]
+    title = (f"Where creative and AI work meet: the creative occupation closest to AI work is the "
+             f"{towards_ai['occupation'].iloc[0]}" if len(towards_ai) else
+             "Occupations by closeness to creative work and to AI work")
     # No per-point text alternative in the SVG (3,000 of them would weigh megabytes): the figure's
     # description and the CSV download carry the content for screen readers.
     points = alt.Chart(frame).mark_circle(size=14, aria=False).encode(
@@ -384,26 +381,19 @@ def map_chart(f: Findings, n_labels: int = 3):
         tooltip=[alt.Tooltip("label:N", title="Occupation"), alt.Tooltip("group:N", title="Group"),
                  alt.Tooltip("x:Q", title="To creative", format=".3f"), alt.Tooltip("y:Q", title="To AI", format=".3f")],
     )
-    rings = alt.Chart(labelled).mark_circle(size=70, fill=None, stroke="#000000", strokeWidth=1.2).encode(
-        x="x:Q", y="y:Q")
-    # Alternate labels above and below their point (in order of height) so close neighbours do not collide.
-    labelled = labelled.sort_values(["y", "x", "label"], kind="mergesort").reset_index(drop=True)
-    labelled["side"] = ["below" if i % 2 else "above" for i in range(len(labelled))]
-    above = alt.Chart(labelled[labelled["side"] == "above"]).mark_text(
-        align="left", dx=7, dy=-8, fontSize=11, color="#000000").encode(x="x:Q", y="y:Q", text="label:N")
-    below = alt.Chart(labelled[labelled["side"] == "below"]).mark_text(
-        align="left", dx=7, dy=10, fontSize=11, color="#000000").encode(x="x:Q", y="y:Q", text="label:N")
-    text = alt.layer(above, below)
-    chart = alt.layer(points, rings, text).properties(
-        title=alt.Title(title, subtitle="Each dot is one ESCO occupation; circled: the leading bridging occupations"),
+    rings = alt.Chart(circled).mark_circle(size=70, fill=None, stroke="#000000", strokeWidth=1.2).encode(
+        x="x:Q", y="y:Q", tooltip=[alt.Tooltip("label:N", title="Bridging occupation")])
+    chart = alt.layer(points, rings).properties(
+        title=alt.Title(title, subtitle=f"Each dot is one ESCO occupation; black rings: the {len(circled)} bridging "
+                                        "occupations of the table below"),
         width=560, height=420)
     group_counts = frame["group"].value_counts()
     description = (
         f"Scatter plot of the {len(frame)} ESCO occupations: horizontal position is the text similarity to the "
         f"centroid of the {int(analysis.creative.sum())} creative occupations, vertical position the similarity to the "
         f"centroid of the {int(analysis.ai_reference.sum())} occupations whose texts name an AI concept. " +
-        "; ".join(f"{g}: {int(group_counts.get(g, 0))}" for g in occ.GROUPS) + ". Labelled: " +
-        "; ".join(f"{r.label} (x {r.x:.3f}, y {r.y:.3f})" for r in labelled.itertuples()) + ".")
+        "; ".join(f"{g}: {int(group_counts.get(g, 0))}" for g in occ.GROUPS) + ". Circled: " +
+        "; ".join(f"{r.label} (x {r.x:.3f}, y {r.y:.3f})" for r in circled.itertuples()) + ".")
     notes = ["Creative occupations help define the creative centroid, so they sit further right by construction; the "
              "same holds upwards for the occupations that name an AI concept.",
              "Similarities are rounded to four decimals."]

@@ -7,6 +7,7 @@ and the chart and table functions take the findings, so the text and the charts 
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass
 
 import altair as alt
@@ -137,16 +138,20 @@ def _linked_values(context: pd.DataFrame) -> dict[str, str]:
     }
 
 
-def findings_table(f: Findings) -> pd.DataFrame:
+def findings_table(f: Findings):
     """The findings a reader may want at a glance, as a small table in the notebook."""
-    rows = [("Report's date (as_of)", f.as_of),
+    rows = [("Report's date (parameter as_of)", f.as_of),
             ("First national AI strategy or plan", f.values["national_span"]),
             ("Horizon Europe projects classified as both culture and AI", f.values["he_n_both"]),
             ("Culture-cluster projects classified as AI", f.values["he_share_ai_culture"]),
             ("Other Horizon Europe projects classified as AI", f.values["he_share_ai_outside"])]
-    rows += [(f"{c.identifier}", c.status) for c in f.context.itertuples() if policy.is_call(c)]
+    rows += [(f"Call {c.identifier}", c.status) for c in f.context.itertuples() if policy.is_call(c)]
     rows += [("ekip (Horizon Europe project)", f.values["ekip_status"])]
-    return pd.DataFrame(rows, columns=["Finding", "Value"]).set_index("Finding")
+    return tables.table(pd.DataFrame(rows, columns=["finding", "value"]), name="policy-findings",
+                        title=f"The chapter's findings at a glance, as of {f.as_of}",
+                        columns=[tables.Column("finding", "Finding"), tables.Column("value", "Value")],
+                        sources=["nordic_ai_policy_timeline", "facts", "cordis_he_project_classification"],
+                        compact=True)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -239,7 +244,7 @@ def _ekip_values(f: dict) -> dict[str, str]:
             "ekip_call_year": str(ekip["call_year"]),
             "ekip_topic_projects": prose.number(ekip["projects_in_topic"], 0),
             "ekip_ai": "is classified as AI" if ekip["ai"] else "is not classified as AI",
-            "ekip_fields": join_names([f"“{x.rsplit('/', 1)[-1]}”" for x in ekip["euroscivoc"]]) or "none"}
+            "ekip_fields": join_names([f"“{x.strip('/').replace('/', ' › ')}”" for x in ekip["euroscivoc"]]) or "none"}
 
 
 def _timeline_title(f: Findings) -> str:
@@ -301,7 +306,8 @@ def timeline_chart(f: Findings):
                          ).mark_text(align="left", fontSize=11, fontStyle="italic", color="#555555").encode(
             y=y, x=alt.X("at:T", scale=x_scale), text="chart_label:N")
         layers.append(note)
-    subtitle = "; ".join(f"{colour_name(KIND_COLOURS[k])}: {k.lower()}" for k in kinds) + f"; status as of {f.as_of}"
+    subtitle = "; ".join(f"{colour_name(KIND_COLOURS[k])}: {k}" for k in kinds) \
+        + f"; status as of {f.as_of}"
     chart = alt.layer(*layers).properties(title=alt.Title(_timeline_title(f), subtitle=subtitle), width=250,
                                           height=alt.Step(22))
     description = ("Timeline of AI policy events for the selected countries, regional declarations, EU calls on AI "
@@ -452,7 +458,9 @@ def overlap_chart(f: Findings):
                            _ekip=[bool(ekip) and t == ekip["topic"] for t in topics["topic"]])
     topics = topics.sort_values(["_ekip", "_seg", "overlap_projects", "call_year", "topic"],
                                 ascending=[True, True, False, True, True], kind="mergesort").drop(columns=["_seg", "_ekip"])
-    topics["label"] = [f"{_shorten(t, 50)} ({y})" for t, y in zip(topics["topic_title"], topics["call_year"])]
+    # Full titles, wrapped onto lines (split again in the axis labels), so no title is cut off.
+    topics["label"] = [textwrap.fill(f"{str(t).replace('’', chr(39))} ({y})", 48).replace("\n", "|")
+                       for t, y in zip(topics["topic_title"], topics["call_year"])]
     topics["marker"] = ["◀ ekip's topic" if ekip and t == ekip["topic"] else "" for t in topics["topic"]]
     order = list(topics["label"])
     n_overlap = int(topics["overlap_projects"].sum())
@@ -461,7 +469,8 @@ def overlap_chart(f: Findings):
     title = (f"{n_overlap} culture-and-AI projects spread over {n_topics} topics; {heritage} of them in "
              f"cultural heritage topics")
     segments = [x for x in policy.SEGMENTS if x in set(topics["segment"])]
-    y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=420))
+    y = alt.Y("label:N", sort=order, title=None,
+              axis=alt.Axis(labelLimit=420, labelExpr="split(datum.label, '|')", labelFontSize=11))
     tooltip = [alt.Tooltip("topic:N", title="Topic"), alt.Tooltip("topic_title:N", title="Title"),
                alt.Tooltip("segment:N", title="Part"), alt.Tooltip("projects:Q", title="Projects in the topic"),
                alt.Tooltip("overlap_projects:Q", title="Culture and AI")]
@@ -477,20 +486,15 @@ def overlap_chart(f: Findings):
         y=y, x="projects:Q", text="marker:N")
     chart = alt.layer(totals, overlap, marker).properties(
         title=alt.Title(title, subtitle="Grey: all projects of the topic; colour: those in the culture cluster and "
-                                        "classified as AI"), width=240, height=alt.Step(20))
+                                        "classified as AI"), width=240, height=alt.Step(34))
     description = (f"Bar chart of the Horizon Europe topics with at least one project that is both in the culture cluster "
                    f"and classified as AI, and ekip's topic. " + "; ".join(
                        f"{t} ({y}): {o} of {p} projects" for t, y, o, p in
                        zip(topics["topic"], topics["call_year"], topics["overlap_projects"], topics["projects"])) + ".")
-    notes = ["Topic titles are shortened; the full titles and codes are in the data download."]
+    notes = ["The topic codes are in the data download."]
     if ekip:
         notes.append(f"ekip's topic {ekip['topic']} is shown for reference although none of its projects is "
                      "classified as AI." if not ekip["ai"] else f"ekip's topic is {ekip['topic']}.")
     data_out = topics[["topic", "topic_title", "call_year", "segment", "projects", "overlap_projects"]]
     return figure(chart, name="he-culture-ai-topics", description=description, data=data_out,
                   sources=["cordis_he_project_classification", "cordis_he_euroscivoc_long"], notes=notes)
-
-
-def _shorten(text: str, limit: int) -> str:
-    text = str(text).replace("’", "'")
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

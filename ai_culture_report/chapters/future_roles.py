@@ -373,7 +373,9 @@ def map_chart(f: Findings):
     # description and the CSV download carry the content for screen readers.
     points = alt.Chart(frame).mark_circle(size=14, aria=False).encode(
         x=alt.X("x:Q", title="Similarity to the creative occupations (cosine, 0–1)"),
-        y=alt.Y("y:Q", title="Similarity to occupations that name an AI concept (cosine, 0–1)"),
+        # A square-root scale spreads the crowd near zero; the few AI occupations sit far above it.
+        y=alt.Y("y:Q", title="Similarity to the AI occupations (cosine, square-root scale)",
+                scale=alt.Scale(type="sqrt")),
         color=alt.Color("group:N", title=None, sort=list(occ.GROUPS),
                         scale=alt.Scale(domain=list(occ.GROUPS), range=[GROUP_COLOURS[g] for g in occ.GROUPS]),
                         legend=alt.Legend(orient="top", columns=2, labelLimit=300, symbolSize=120)),

@@ -459,7 +459,7 @@ def overlap_chart(f: Findings):
     topics = topics.sort_values(["_ekip", "_seg", "overlap_projects", "call_year", "topic"],
                                 ascending=[True, True, False, True, True], kind="mergesort").drop(columns=["_seg", "_ekip"])
     # Full titles, wrapped onto lines (split again in the axis labels), so no title is cut off.
-    topics["label"] = [textwrap.fill(f"{str(t).replace('’', chr(39))} ({y})", 48).replace("\n", "|")
+    topics["label"] = [textwrap.fill(f"{str(t).replace('’', chr(39))} ({y})", 62).replace("\n", "|")
                        for t, y in zip(topics["topic_title"], topics["call_year"])]
     topics["marker"] = ["◀ ekip's topic" if ekip and t == ekip["topic"] else "" for t in topics["topic"]]
     order = list(topics["label"])
@@ -486,7 +486,7 @@ def overlap_chart(f: Findings):
         y=y, x="projects:Q", text="marker:N")
     chart = alt.layer(totals, overlap, marker).properties(
         title=alt.Title(title, subtitle="Grey: all projects of the topic; colour: those in the culture cluster and "
-                                        "classified as AI"), width=240, height=alt.Step(34))
+                                        "classified as AI"), width=220, height=alt.Step(32))
     description = (f"Bar chart of the Horizon Europe topics with at least one project that is both in the culture cluster "
                    f"and classified as AI, and ekip's topic. " + "; ".join(
                        f"{t} ({y}): {o} of {p} projects" for t, y, o, p in

@@ -374,7 +374,7 @@ def map_chart(f: Findings):
     points = alt.Chart(frame).mark_circle(size=14, aria=False).encode(
         x=alt.X("x:Q", title="Similarity to the creative occupations (cosine, 0–1)"),
         # A square-root scale spreads the crowd near zero; the few AI occupations sit far above it.
-        y=alt.Y("y:Q", title="Similarity to the AI occupations (cosine, square-root scale)",
+        y=alt.Y("y:Q", title="Similarity to AI work (cosine, √ scale)",
                 scale=alt.Scale(type="sqrt")),
         color=alt.Color("group:N", title=None, sort=list(occ.GROUPS),
                         scale=alt.Scale(domain=list(occ.GROUPS), range=[GROUP_COLOURS[g] for g in occ.GROUPS]),
@@ -426,14 +426,13 @@ def bridging_table(f: Findings):
 def roles_table(f: Findings):
     rows = [{"role": r["role"], "description": r["description"],
              "nearest": join_names([f"{o} ({prose.number(x, 2)})" for o, x in
-                                    zip(r["neighbours"]["occupation"].head(3), r["neighbours"]["similarity"].head(3))]),
-             "named": join_names(r["occupations_named_like_role"]) or "none"} for r in f.roles]
+                                    zip(r["neighbours"]["occupation"].head(3), r["neighbours"]["similarity"].head(3))])}
+            for r in f.roles]
     return tables.table(
         pd.DataFrame(rows), name="esco-emerging-roles-descriptions",
         title="ekip's emerging roles: the report's one-sentence descriptions and their nearest ESCO occupations",
         columns=[tables.Column("role", "Role"), tables.Column("description", "Description", min_width="18em"),
-                 tables.Column("nearest", "Nearest ESCO occupations (similarity)", min_width="14em"),
-                 tables.Column("named", "ESCO occupations named like it")],
+                 tables.Column("nearest", "Nearest ESCO occupations (similarity)", min_width="14em")],
         sources=["esco_v1_1_1_occupations"],
         notes=["The descriptions are the report team's summaries, not ekip's definitions; other wording gives other "
                "neighbours."])

@@ -171,10 +171,9 @@ def _timeline_values(f: dict) -> dict[str, str]:
         "national_span": prose.span(years.min(), years.max()) if len(years) else "no dated entry",
         "national_missing": prose.missing_from([params.country_names[c] for c in f["missing"]],
                                                "the timeline file"),
-        "regional_n": prose.count_words(len(regional)),
-        "undated_n": prose.count_words(len(undated)),
-        "imprecise_n": prose.count_words(len(imprecise)),
-        "events_n": str(len(events)),
+        "regional_n": prose.count_words(len(regional)).replace("zero", "none"),
+        "precision_note": (f"Dated only to month or year: {prose.count_words(len(imprecise))} of {len(events)} events; "
+                           f"undated: {prose.count_words(len(undated)).replace('zero', 'none')}." if len(events) else ""),
     }
 
 

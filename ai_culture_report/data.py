@@ -10,6 +10,7 @@ refuses a file that does not match.
 
 from __future__ import annotations
 
+import datetime as _dt
 import hashlib
 import json
 import os
@@ -311,6 +312,25 @@ def expand_breakdown(frame: pd.DataFrame, column: str = "breakdown") -> pd.DataF
 @lru_cache(maxsize=1)
 def default_snapshot() -> Snapshot:
     return Snapshot()
+
+
+# How the registry dates the snapshot itself (not the sources' own vintages): the snapshot it was
+# written for ("data snapshot of 2026-11-26"), and later additions ("provenance/additions_2026-12.md").
+_SNAPSHOT_OF = re.compile(r"snapshot of (\d{4}-\d{2}-\d{2})")
+_ADDITIONS_OF = re.compile(r"additions_(\d{4})-(\d{2})\b")
+
+
+def snapshot_date(registry: "Registry | None" = None) -> _dt.date:
+    """The date of the data snapshot: the latest date on which the registry says it was assembled
+    (an addition dated only to the month counts from the first day of that month)."""
+    registry = registry or Registry.read()
+    dates = []
+    for item in registry.resources.values():
+        dates += [_dt.date.fromisoformat(d) for d in _SNAPSHOT_OF.findall(item.snapshot_origin or "")]
+        dates += [_dt.date(int(y), int(m), 1) for y, m in _ADDITIONS_OF.findall(item.provenance or "")]
+    if not dates:
+        raise DataFileMissing(f"The registry {registry.path} does not date the snapshot.")
+    return max(dates)
 
 
 def load(name: str) -> pd.DataFrame:

@@ -7,13 +7,15 @@ The method, in the order the chapter uses it:
    its description (:func:`corpus_text`).
 2. **Creative occupations**: those whose ISCO-08 unit group starts with one of the codes of the
    cultural and creative set (:data:`DEFAULT_CCI_ISCO_CODES`, a parameter) (:func:`cci_mask`).
-3. **AI, data and digital terms**: regular expressions over the same text and over skill labels
-   (:data:`TERM_GROUPS`, :func:`term_hits`).
-4. **TF-IDF** over the corpus, English and occupational stop words removed (:func:`fit_tfidf`).
+3. **AI concepts** (ESCO's AI skills, :data:`AI_CONCEPTS`), matched as whole phrases and turned into
+   one token before TF-IDF (:func:`mark_ai_concepts`); **data and digital terms** by regular
+   expressions and ICT groups of the occupation hierarchy (:data:`TERM_GROUPS`, :func:`term_hits`,
+   :func:`digital_by_hierarchy`).
+4. **TF-IDF** over the marked corpus, English and occupational stop words removed (:func:`fit_tfidf`).
 5. **Topics**: non-negative matrix factorisation (NMF, ``init='nndsvda'``, fixed seed), each topic
    named by its top terms; each occupation belongs to its dominant topic (:func:`fit_topics`).
 6. **Positions**: cosine similarity of each occupation to the centroid of the creative occupations
-   (x) and to the centroid of the occupations that name AI techniques (y) (:func:`positions`).
+   (x) and to the centroid of the occupations that name an AI concept (y) (:func:`positions`).
 7. **Bridging occupations** and **emerging roles** as nearest neighbours in the TF-IDF space
    (:func:`bridging`, :func:`role_neighbours`).
 
@@ -51,26 +53,81 @@ DEFAULT_CCI_ISCO_CODES: tuple[int, ...] = (
     7312, 7313, 7314, 7315, 7316, 7317, 7318, 7319,  # handicraft workers (not precision-instrument makers)
 )
 
-# Terms that mark AI, data and digital work. Word boundaries keep "ai" out of "air" and "data"
-# out of "database" unless listed. Matching is case-insensitive.
+# AI is matched by meaning, not by word forms: through the concepts of ESCO's own AI skills (and of
+# the AI occupations ESCO names after a technique that no skill label names), each with the phrases
+# that name it in a text. A phrase counts only whole, so "artificial insemination" or "intelligent
+# lighting" never count, and the words of an AI phrase never count on their own. A test checks that
+# every skill label below is in the ESCO skills file.
+AI_CONCEPTS: dict[str, tuple[str, ...]] = {
+    "principles of artificial intelligence": ("artificial intelligence",),
+    "utilise machine learning": ("machine learning",),
+    "natural language processing": ("natural language processing",),
+    "speech recognition": ("speech recognition",),
+    "build predictive models": ("predictive model",),
+}
+AI_OCCUPATION_CONCEPTS: dict[str, tuple[str, ...]] = {
+    "computer vision engineer": ("computer vision",),
+    "ICT intelligent systems designer": ("intelligent system",),
+}
+# The token that stands for any AI concept in the TF-IDF texts, so that all AI concepts share it.
+AI_TOKEN = "ai-concept"
+
+# ISCO-08 groups of ICT work (ESCO's occupation hierarchy): ICT service managers, ICT professionals
+# and ICT technicians count as digital whatever their texts say.
+DIGITAL_ISCO_CODES: tuple[str, ...] = ("133", "25", "35")
+
+# Terms that mark data and digital work. Word boundaries keep "data" out of "database" unless
+# listed. Matching is case-insensitive.
 TERM_GROUPS: dict[str, str] = {
-    "AI": (r"\bartificial intelligence\b|\bmachine learning\b|\bdeep learning\b|\bneural networks?\b"
-           r"|\bcomputer vision\b|\bnatural language processing\b|\bdata scien(?:ce|tists?)\b"
-           r"|\balgorithms?\b|\bpredictive models?\b|\bintelligent systems?\b"),
     "data": (r"\bbig data\b|\bdata analy(?:sis|tics|st|sts|se|ze)\b|\bdata mining\b|\bdata models?\b"
              r"|\bdatabases?\b|\bdata management\b|\bdata warehous\w*|\bdatasets?\b|\bdata processing\b"
              r"|\bstatistical\b"),
-    "digital": (r"\bdigital\w*|\bsoftware\b|\bict\b|\bcomputer\w*|\bonline\b|\binternet\b|\bweb\w*"
-                r"|\bmultimedia\b|\bvirtual reality\b|\baugmented reality\b|\b3d\b|\bvideo games?\b"
-                r"|\bprogramming\b|\bapps?\b|\be-commerce\b|\bsocial media\b|\bcyber\w*|\bcloud\b|\bblockchain\b"
-                r"|\bcomputer-aided\b|\bcad\b"),
+    "digital": (r"\bdigital\w*|\bsoftware\b|\bict\b|\bcomputer\w*|\bonline\b|\binternet\b|\bwebsites?\b"
+                r"|\bweb\b|\bmultimedia\b|\bvirtual reality\b|\baugmented reality\b|\b3d\b|\bvideo games?\b"
+                r"|\bprogramming\b|\bapps?\b|\be-commerce\b|\bsocial media\b|\bcyber\w*|\bcloud computing\b"
+                r"|\bblockchain\b|\bcomputer-aided\b|\bcad\b"),
 }
+
+
+def ai_phrases() -> list[str]:
+    """Every phrase that names an AI concept, longest first (so the longest match wins)."""
+    phrases = {p for group in (AI_CONCEPTS, AI_OCCUPATION_CONCEPTS) for ps in group.values() for p in ps}
+    return sorted(phrases, key=lambda p: (-len(p), p))
+
+
+AI_PATTERN = re.compile(r"\b(" + "|".join(re.escape(p) for p in ai_phrases()) + r")s?\b", re.IGNORECASE)
+
+
+def ai_concepts_named(text: str) -> list[str]:
+    """The AI concepts (ESCO skill or occupation labels) a text names, sorted."""
+    found = {m.group(1).lower() for m in AI_PATTERN.finditer(str(text))}
+    return sorted(label for group in (AI_CONCEPTS, AI_OCCUPATION_CONCEPTS)
+                  for label, phrases in group.items() if found & set(phrases))
+
+
+def mark_ai_concepts(text: str) -> str:
+    """The text with each AI phrase replaced by the shared AI token and the phrase as one token
+    ('machine learning' -> 'ai-concept machine-learning'), so its words never match on their own."""
+    return AI_PATTERN.sub(lambda m: f" {AI_TOKEN} {m.group(1).lower().replace(' ', '-')} ", str(text))
+
+
+def check_ai_concepts(skill_labels, occupation_labels) -> None:
+    """Refuse an AI concept that is not an ESCO skill label (or an ESCO occupation label)."""
+    missing = sorted(set(AI_CONCEPTS) - set(skill_labels)) + sorted(set(AI_OCCUPATION_CONCEPTS) - set(occupation_labels))
+    if missing:
+        raise ValueError(f"AI concept(s) not in the ESCO files: {', '.join(missing)}.")
+
+
+def digital_by_hierarchy(unit_codes: pd.Series) -> pd.Series:
+    """True for occupations in an ICT group of ISCO-08 (:data:`DIGITAL_ISCO_CODES`)."""
+    return cci_mask(unit_codes, DIGITAL_ISCO_CODES)
+
 
 # Words that name a rank or a kind of job rather than its content, and template phrases that
 # ESCO repeats across families of occupations; they would otherwise dominate the topics.
 OCCUPATIONAL_STOP_WORDS = frozenset("""
 manager managers worker workers operator operators officer officers supervisor supervisors technician
-technicians specialist specialists assistant assistants professional professionals engineer engineers
+technicians designer designers specialist specialists assistant assistants professional professionals engineer engineers
 expert experts head chief senior junior director directors employee employees staff operative
 operatives clerk clerks consultant consultants coordinator coordinators agent agents inspector
 inspectors they their them also including include includes such various ensure ensuring responsible
@@ -134,17 +191,18 @@ def corpus_text(occupations: pd.DataFrame) -> pd.Series:
 
 
 def term_hits(texts: pd.Series, groups: dict[str, str] = TERM_GROUPS) -> pd.DataFrame:
-    """One boolean column per term group (True when the text matches), plus ``any``."""
+    """One boolean column for the AI concepts and one per term group (True when the text matches), plus ``any``."""
     lowered = texts.fillna("").astype(str).str.lower()
-    hits = pd.DataFrame({name: lowered.str.contains(pattern, regex=True) for name, pattern in groups.items()},
-                        index=texts.index)
+    hits = pd.DataFrame({"AI": lowered.map(lambda t: AI_PATTERN.search(t) is not None).astype(bool)}, index=texts.index)
+    for name, pattern in groups.items():
+        hits[name] = lowered.str.contains(pattern, regex=True)
     hits["any"] = hits.any(axis=1)
     return hits
 
 
 def matched_terms(text: str, groups: dict[str, str] = TERM_GROUPS) -> list[str]:
-    """The distinct terms of ``groups`` found in ``text`` (lower case, sorted)."""
-    found = set()
+    """The distinct AI phrases and terms of ``groups`` found in ``text`` (lower case, sorted)."""
+    found = {m.group(1).lower() for m in AI_PATTERN.finditer(str(text))}
     for pattern in groups.values():
         found.update(m.group(0).lower() for m in re.finditer(pattern, str(text).lower()))
     return sorted(found)
@@ -422,7 +480,7 @@ def role_neighbours(model: TextModel, labels, texts: pd.Series, name: str, descr
     contain the role's name.
     """
     labels = np.asarray(list(labels), dtype=object)
-    query = model.transform([description])
+    query = model.transform([mark_ai_concepts(description)])
     sims = np.asarray((model.matrix @ query.T).todense()).ravel()
     top = nearest(sims, labels, np.ones(len(labels), bool), k)
     label_texts = pd.Series(labels, dtype="string") if label_texts is None else label_texts

@@ -14,6 +14,7 @@ from pathlib import Path
 import pycountry
 import yaml
 
+from .data import snapshot_date
 from .errors import ParameterError
 
 # Eurostat geo codes that differ from ISO 3166-1 alpha-2, and Kosovo (no ISO code).
@@ -93,6 +94,13 @@ class ReportParams:
     comparison_aggregate: str
     year_start: int
     year_end: int
+    # The date the report speaks from: it decides whether a call is open or closed and whether a
+    # project runs or has ended. None means the snapshot's date (:func:`data.snapshot_date`).
+    as_of: str | None = None
+
+    @property
+    def as_of_date(self) -> _dt.date:
+        return _dt.date.fromisoformat(self.as_of) if self.as_of else snapshot_date()
 
     @property
     def country_names(self) -> dict[str, str]:
@@ -118,6 +126,7 @@ def validate(
     year_end: int = 2025,
     region_name: str | None = None,
     region_short: str | None = None,
+    as_of=None,
 ) -> ReportParams:
     """Check parameter values and return them as :class:`ReportParams`."""
     if isinstance(countries, str):
@@ -153,6 +162,7 @@ def validate(
             )
     if year_start > year_end:
         raise ParameterError(f"Impossible year range: year_start {year_start} is after year_end {year_end}.")
+    as_of = _valid_as_of(as_of)
     names = [country_name(c) for c in countries]
     global _LAST_VALIDATED
     _LAST_VALIDATED = ReportParams(
@@ -162,8 +172,23 @@ def validate(
         comparison_aggregate=comparison_aggregate,
         year_start=year_start,
         year_end=year_end,
+        as_of=as_of,
     )
     return _LAST_VALIDATED
+
+
+def _valid_as_of(value) -> str | None:
+    """``as_of`` as an ISO date string (a date, or text such as "2026-12-01"), or None for the snapshot's date."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, _dt.datetime):
+        value = value.date()
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    try:
+        return _dt.date.fromisoformat(str(value).strip()).isoformat()
+    except ValueError:
+        raise ParameterError(f"The parameter 'as_of' = {value!r} is not a date: write it as YYYY-MM-DD.") from None
 
 
 _LAST_VALIDATED: ReportParams | None = None
@@ -182,7 +207,8 @@ def group_label(params: ReportParams) -> str:
     return f"{params.region_short} countries" if params.region_short not in ("", "selected") else "selected countries"
 
 
-PARAMETER_KEYS = ("region_name", "region_short", "countries", "comparison_aggregate", "year_start", "year_end")
+PARAMETER_KEYS = ("region_name", "region_short", "countries", "comparison_aggregate", "year_start", "year_end",
+                  "as_of")
 
 
 def load_params(path: Path | str) -> ReportParams:

@@ -378,6 +378,54 @@ def context_timeline_rows(events: pd.DataFrame) -> pd.DataFrame:
 
 
 # ---------------------------------------------------------------------------------------------
+# Status on the report's date (as_of)
+# ---------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Status:
+    """Where a call or a project stands on a date: ``upcoming``, ``open`` (a call) or ``running``
+    (a project), ``closed`` (a call) or ``ended`` (a project), and how to say it."""
+
+    state: str
+    phrase: str  # "closed on 16 September 2025", "open until 23 September 2026", "ended on 30 November 2026"
+
+    @property
+    def is_current(self) -> bool:
+        return self.state in ("open", "running", "upcoming")
+
+
+def day_label(stamp) -> str:
+    stamp = pd.Timestamp(stamp)
+    return f"{stamp.day} {calendar.month_name[stamp.month]} {stamp.year}"
+
+
+def event_status(start, end, as_of, is_call: bool) -> Status:
+    """The status of a call (opening to deadline) or a project (start to end) on ``as_of``.
+
+    A deadline or end day counts as still open or running on that day itself.
+    """
+    day = pd.Timestamp(as_of).normalize()
+    start, end = pd.Timestamp(start), pd.Timestamp(end)
+    if day < start:
+        return Status("upcoming", f"{'opens' if is_call else 'starts'} on {day_label(start)}")
+    if day <= end:
+        return Status("open" if is_call else "running",
+                      f"open until {day_label(end)}" if is_call else f"runs until {day_label(end)}")
+    return Status("closed" if is_call else "ended",
+                  f"closed on {day_label(end)}" if is_call else f"ended on {day_label(end)}")
+
+
+def is_call(event) -> bool:
+    return "call" in str(event.track).lower()
+
+
+def context_statuses(events: pd.DataFrame, as_of) -> pd.DataFrame:
+    """The context events with their status on ``as_of`` (columns ``state``, ``status``)."""
+    statuses = [event_status(e.start, e.end, as_of, is_call(e)) for e in events.itertuples(index=False)]
+    return events.assign(state=[s.state for s in statuses], status=[s.phrase for s in statuses])
+
+
+# ---------------------------------------------------------------------------------------------
 # Figures quoted in texts (context table)
 # ---------------------------------------------------------------------------------------------
 

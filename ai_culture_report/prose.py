@@ -178,3 +178,12 @@ def leader_sentence(name: str | None, value: str, reference: str = "", noun: str
 def for_names(names: list[str], text: str) -> str:
     """'For Sweden, <text>' ('' when no name is given)."""
     return f"For {join_names(list(names))}, {text}" if names else ""
+
+
+_NUMBER_WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
+
+
+def count_words(n: int, capital: bool = False) -> str:
+    """Small counts in words ('three'), larger ones in figures ('1,204'); capitalised to open a sentence."""
+    text = _NUMBER_WORDS[n] if 0 <= n < len(_NUMBER_WORDS) else f"{n:,}"
+    return text[:1].upper() + text[1:] if capital else text

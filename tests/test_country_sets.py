@@ -95,37 +95,17 @@ class Inputs:
 
 
 def _future_roles_once(inputs: Inputs, run: Run) -> None:
-    """The future-roles notebook apart from its one country sentence (ESCO does not depend on the countries)."""
+    """The future-roles notebook apart from its one country value (ESCO does not depend on the countries)."""
     from ai_culture_report import occupations, prose
     from ai_culture_report.chapters import future_roles as chapter
 
     show = run.outputs.append
-    isco_groups = data.load("esco_v1_1_1_isco_groups")
-    skills = data.load("esco_skills_labels")
-    analysis = chapter.analyse(data.load("esco_v1_1_1_occupations"), isco_groups,
-                               data.load("esco_occupations_diff_v1_0x_to_v1_1_1"),
-                               occupations.DEFAULT_CCI_ISCO_CODES, FUTURE_ROLES_DEFAULTS["n_topics"],
-                               FUTURE_ROLES_DEFAULTS["random_seed"])
-    prose.publish_all(chapter.definition_facts(analysis))
-    show(chapter.definition_table(analysis, isco_groups))
-    shares = chapter.term_shares(analysis, skills)
-    prose.publish_all({**chapter.term_facts(analysis, shares, skills), **chapter.added_facts(analysis)})
-    show(chapter.terms_chart(analysis, shares))
-    show(chapter.added_table(analysis))
-    prose.publish_all(chapter.topic_facts(analysis))
-    sensitivity, sensitivity_frame = chapter.sensitivity_table(analysis)
-    prose.publish_all(chapter.sensitivity_facts(sensitivity_frame))
-    show(chapter.topics_chart(analysis))
-    show(sensitivity)
-    bridges = chapter.bridging(analysis)
-    prose.publish_all(chapter.bridging_facts(bridges))
-    show(chapter.map_chart(analysis, bridges))
-    towards_creative, towards_ai = chapter.bridging_tables(analysis, bridges)
-    show(towards_creative)
-    show(towards_ai)
-    roles = chapter.roles(analysis)
-    prose.publish_all(chapter.role_facts(roles))
-    show(chapter.roles_chart(roles))
+    found = chapter.findings(chapter.load(validate(["DK"]), occupations.DEFAULT_CCI_ISCO_CODES,
+                                          FUTURE_ROLES_DEFAULTS["n_topics"], FUTURE_ROLES_DEFAULTS["random_seed"]))
+    prose.publish_all(found.values)
+    show(chapter.findings_table(found))
+    for name in ("terms_chart", "topics_chart", "map_chart", "bridging_table", "roles_table", "roles_chart"):
+        show(getattr(chapter, name)(found))
 
 
 def _research_universities(params, inputs, show):
@@ -206,35 +186,22 @@ def _ai_people_skills(params, inputs, show):
 
 
 def _policy_funding(params, inputs, show):
-    from ai_culture_report import policy, prose
+    from ai_culture_report import prose
     from ai_culture_report.chapters import policy_funding as chapter
 
-    prose.publish("region_name", params.region_name)
-    facts_text = data.default_snapshot().verified_path("facts").read_text(encoding="utf-8")
-    context_events = policy.load_context_events(facts_text)
-    parts = chapter.timeline(params, data.load("nordic_ai_policy_timeline"), context_events)
-    prose.publish_all(chapter.timeline_facts(params, parts))
-    for key, text in chapter.context_sentences(context_events).items():
+    found = chapter.findings(chapter.load(params))
+    prose.publish_all(found.values)
+    for key, text in found.markdown.items():
         prose.publish_markdown(key, text)
-    show(chapter.timeline_chart(params, parts))
-    frames = {name: data.load(name) for name in chapter.TEXT_FIGURE_DATASETS}
-    figures = chapter.text_figures(params, frames)
-    prose.publish_all(chapter.text_figure_facts(params, figures))
-    show(chapter.text_figures_table(params, figures))
-    projects = policy.classify_projects(data.load("cordis_he_project_classification"))
-    ekip = policy.locate_project(projects, data.load("cordis_he_euroscivoc_long"),
-                                 data.load("cordis_he_legal_basis_codes"), chapter.EKIP_PROJECT_ID)
-    consortium = policy.consortium_countries(data.load("ekip_consortium_as_listed"), params)
-    prose.publish_all(chapter.funding_facts(params, projects, ekip, consortium, context_events))
-    show(chapter.call_year_chart(params, projects))
-    show(chapter.overlap_chart(params, projects, ekip))
+    show(chapter.findings_table(found))
+    for name in ("timeline_chart", "text_figures_table", "call_year_chart", "overlap_chart"):
+        show(getattr(chapter, name)(found))
 
 
 def _future_roles(params, inputs, show):
     from ai_culture_report import prose
-    from ai_culture_report.chapters import future_roles as chapter
 
-    prose.publish("region_sentence", chapter.region_sentence(params))
+    prose.publish("region_name", params.region_name)
 
 
 def _innovation_hubs(params, inputs, show):

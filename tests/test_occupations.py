@@ -96,6 +96,43 @@ def test_term_groups_match_whole_terms_only():
     assert occ.matched_terms("Uses Machine Learning and software; software again") == ["machine learning", "software"]
 
 
+def test_ai_is_matched_by_concept_never_by_a_word_of_it():
+    texts = pd.Series(["Animal artificial insemination technicians inseminate cattle",
+                       "Intelligent lighting engineers programme moving lights",
+                       "Apply principles of artificial intelligence and machine learning",
+                       "Build predictive models; natural language processing; speech recognition",
+                       "Design intelligent systems and computer vision"])
+    assert list(occ.term_hits(texts)["AI"]) == [False, False, True, True, True]
+    assert occ.ai_concepts_named(texts[0]) == [] and occ.ai_concepts_named(texts[1]) == []
+    assert occ.ai_concepts_named(texts[2]) == ["principles of artificial intelligence", "utilise machine learning"]
+    # In the TF-IDF text an AI phrase becomes one token, so "artificial" alone links to nothing AI.
+    marked = occ.mark_ai_concepts("AI ethicists assess artificial intelligence.")
+    assert "artificial-intelligence" in marked and occ.AI_TOKEN in marked and "artificial " not in marked
+    assert occ.mark_ai_concepts(texts[0]) == texts[0]
+
+
+def test_ai_concepts_are_esco_skills_and_the_real_esco_match_is_sound():
+    from ai_culture_report import data
+    skills, occupations = data.load("esco_skills_labels"), data.load("esco_v1_1_1_occupations")
+    occ.check_ai_concepts(skills["preferred_label"], occupations["preferred_label"])
+    with pytest.raises(ValueError, match="not in the ESCO files"):
+        occ.check_ai_concepts(["utilise machine learning"], [])
+    texts = occ.corpus_text(occupations)
+    ai = set(occupations.loc[occ.term_hits(texts)["AI"].to_numpy(), "preferred_label"])
+    assert {"computer vision engineer", "ICT intelligent systems designer", "knowledge engineer",
+            "language engineer"} <= ai
+    assert not any("insemination" in label or "lighting" in label for label in ai)
+    # ESCO's own AI skills are matched (the skill labels name the concepts).
+    skill_hits = occ.term_hits(skills["preferred_label"])["AI"]
+    matched = set(skills.loc[skill_hits.to_numpy(), "preferred_label"])
+    assert set(occ.AI_CONCEPTS) <= matched
+
+
+def test_ict_groups_of_the_hierarchy_count_as_digital():
+    codes = pd.Series([2511, 3512, 1330, 2651, 6111], dtype="Int64")
+    assert list(occ.digital_by_hierarchy(codes)) == [True, True, True, False, False]
+
+
 def test_skill_term_counts():
     counts = occ.skill_term_counts(pd.Series(["utilise machine learning", "data mining", "use ICT systems", "sew"]))
     assert counts.set_index("terms").loc["any", "skill_labels"] == 3
@@ -224,3 +261,23 @@ def test_notebook_defaults_equal_the_package_defaults():
     exec("".join(cells[0]["source"]), namespace)  # the cell only assigns literals
     assert tuple(namespace["cci_isco_codes"]) == occ.DEFAULT_CCI_ISCO_CODES
     assert isinstance(namespace["n_topics"], int) and isinstance(namespace["random_seed"], int)
+
+
+# ---------------------------------------------------------------------------------------------
+# The chapter on the real ESCO files: no word-form match passes for AI
+# ---------------------------------------------------------------------------------------------
+
+def test_chapter_bridging_and_role_neighbours_have_no_word_form_matches():
+    from ai_culture_report.chapters import future_roles as chapter
+    from ai_culture_report.params import validate
+
+    found = chapter.findings(chapter.load(validate(["DK"]), occ.DEFAULT_CCI_ISCO_CODES, 24, 42))
+    bridging = found.bridges["towards_ai"]
+    assert len(bridging) == chapter.N_BRIDGING
+    assert not bridging["occupation"].str.contains("insemination|lighting").any()
+    assert set(bridging["nearest_ai_occupation"]) <= set(found.ai_occupations)
+    ethicist = next(r for r in found.roles if r["role"] == "AI ethicist")["neighbours"]["occupation"]
+    assert not ethicist.str.contains("insemination").any()
+    # The AI ethicist's description names AI concepts, so the occupations that name them come first.
+    assert ethicist.iloc[0] in found.ai_occupations
+    assert all(len(str(v).split()) <= 12 for v in found.values.values())

@@ -201,6 +201,87 @@ def test_committed_context_events_are_all_supported_by_the_snapshot_facts():
 
 
 # ---------------------------------------------------------------------------------------------
+# Status on the report's date (as_of)
+# ---------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("as_of, state, phrase", [
+    ("2025-05-14", "upcoming", "opens on 15 May 2025"),
+    ("2025-05-15", "open", "open until 16 September 2025"),
+    ("2025-09-16", "open", "open until 16 September 2025"),  # the deadline day itself is still open
+    ("2025-09-17", "closed", "closed on 16 September 2025"),
+])
+def test_a_call_is_open_until_its_deadline_and_closed_after(as_of, state, phrase):
+    status = policy.event_status("2025-05-15", "2025-09-16", as_of, is_call=True)
+    assert (status.state, status.phrase) == (state, phrase)
+    assert status.is_current == (state != "closed")
+
+
+def test_a_project_runs_until_its_end_and_has_ended_after():
+    assert policy.event_status("2023-06-01", "2026-11-30", "2026-11-30", is_call=False).phrase == \
+        "runs until 30 November 2026"
+    ended = policy.event_status("2023-06-01", "2026-11-30", "2026-12-01", is_call=False)
+    assert (ended.state, ended.phrase) == ("ended", "ended on 30 November 2026")
+
+
+def test_as_of_is_validated_and_defaults_to_the_snapshot_date():
+    from ai_culture_report import data
+    from ai_culture_report.errors import ParameterError
+
+    params = validate(["DK"])
+    assert params.as_of is None and params.as_of_date == data.snapshot_date()
+    assert validate(["DK"], as_of="2025-09-01").as_of_date.isoformat() == "2025-09-01"
+    with pytest.raises(ParameterError, match="as_of"):
+        validate(["DK"], as_of="next week")
+
+
+def test_snapshot_date_is_the_latest_assembly_date_in_the_registry():
+    from types import SimpleNamespace
+
+    from ai_culture_report import data
+
+    registry = SimpleNamespace(path="x", resources={
+        "a": SimpleNamespace(snapshot_origin="Written for the data snapshot of 2026-11-26", provenance="p.md"),
+        "b": SimpleNamespace(snapshot_origin="a repository", provenance="provenance/additions_2026-12.md §1"),
+        "c": SimpleNamespace(snapshot_origin=None, provenance=None)})
+    assert data.snapshot_date(registry).isoformat() == "2026-12-01"
+
+
+@needs_snapshot
+@pytest.mark.parametrize("as_of", ["2026-06-01", "2026-12-01"])
+def test_the_chapter_never_recommends_a_closed_call_or_calls_ekip_running_after_its_end(as_of):
+    from ai_culture_report.chapters import policy_funding as chapter
+
+    found = chapter.findings(chapter.load(validate(["DK", "FI", "IS", "NO", "SE"], as_of=as_of)))
+    calls = found.context[[policy.is_call(e) for e in found.context.itertuples()]]
+    deadline_2026 = calls.loc[calls["identifier"] == "HORIZON-CL2-2026-01-HERITAGE-03", "end"].iloc[0]
+    ekip_end = found.context.loc[found.context["id"] == "ekip-project", "end"].iloc[0]
+    text = " ".join(found.values.values()) + " ".join(found.markdown.values())
+    if pd.Timestamp(as_of) <= deadline_2026:  # the 2026 call is open: recommend applying before its deadline
+        assert found.values["call_timing"] == f"apply before {policy.day_label(deadline_2026)}"
+    else:  # every call has closed: no date is invented for the next one
+        assert found.values["call_timing"] == "the next Cluster 2 call in the work programme"
+        assert "open until" not in text
+    for call in calls.itertuples():
+        word = "open until" if pd.Timestamp(as_of) <= call.end else "closed on"
+        assert f"{word} {policy.day_label(call.end)}" in found.values["calls_state"] or \
+            policy.day_label(call.end) in found.values["calls_state"]
+    if pd.Timestamp(as_of) > ekip_end:
+        assert found.values["ekip_status"] == "ended on 30 November 2026" and "runs until" not in text
+    else:
+        assert found.values["ekip_status"] == "runs until 30 November 2026"
+
+
+@needs_snapshot
+def test_every_glued_value_of_the_policy_chapter_is_short():
+    from ai_culture_report.chapters import policy_funding as chapter
+
+    for countries in (["DK", "FI", "IS", "NO", "SE"], ["EE", "LV", "LT"], ["LI", "CH"]):
+        found = chapter.findings(chapter.load(validate(countries)))
+        long = {k: v for k, v in {**found.values}.items() if len(str(v).split()) > 12}
+        assert long == {}, long
+
+
+# ---------------------------------------------------------------------------------------------
 # Figures quoted in texts
 # ---------------------------------------------------------------------------------------------
 

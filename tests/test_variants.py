@@ -75,7 +75,7 @@ def test_sweep_on_a_dask_cluster_builds_every_variant(tmp_path):
 # Switzerland has no hub in the EU catalogue and Liechtenstein no cultural-employment series.
 SPARSE = REPO / "params" / "alpine.yml"
 SPARSE_SAYS = {
-    "policy_funding": "No policy events for Liechtenstein and Switzerland are in the timeline",
+    "policy_funding": "Liechtenstein and Switzerland are not in the timeline file",
     "ai_enterprises": "Liechtenstein and Switzerland are not in Eurostat's enterprise AI data",
     "cultural_employment": "No cultural-employment data for Liechtenstein",
     "innovation_hubs": "The catalogue lists no hub in Switzerland",

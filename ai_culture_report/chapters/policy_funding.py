@@ -1,184 +1,291 @@
-"""CCI policy chapter: the policy timeline, figures quoted in texts, and Horizon Europe projects
-where AI meets culture. Facts for the prose, the charts and the tables."""
+"""CCI policy chapter: the policy timeline, figures quoted in texts, Horizon Europe projects where AI
+meets culture, and what follows for policy, all as of the report's date (``params.as_of``).
+
+``load(params)`` reads the inputs, ``findings(inputs)`` computes every number, name and status once,
+and the chart and table functions take the findings, so the text and the charts read the same values.
+"""
 
 from __future__ import annotations
 
+import textwrap
+from dataclasses import dataclass
+
 import altair as alt
 import pandas as pd
-from .. import culture, policy, prose, tables
-from ..charts import PALETTE, figure, message_figure
+
+from .. import culture, data, policy, prose, tables
+from ..charts import AGGREGATE_COLOUR, CONTEXT_GREY, PALETTE, SELECTED_COLOUR, colour_name, figure, message_figure
 from ..params import ReportParams, join_names
 
 EKIP_PROJECT_ID = 101112111
+EDIH_AI_CALL = "DIGITAL-2025-EDIH-AC-08-CONSOLIDATION-STEP"  # FACTS.md §5; the facts give it no dates
 
 TEXT_FIGURE_DATASETS = tuple(policy.TEXT_FIGURE_THEMES)
 
+# Colour grammar: categories that are neither above/below a reference nor missing take the
+# palette's other colours (blue and orange keep their meaning of above and below).
 SEGMENT_COLOURS = {
-    policy.SEGMENT_HERITAGE: PALETTE[0],
-    policy.SEGMENT_OTHER_CL2: PALETTE[4],
-    policy.SEGMENT_CO_FUNDED: PALETTE[1],
+    policy.SEGMENT_HERITAGE: PALETTE[2],
+    policy.SEGMENT_OTHER_CL2: PALETTE[3],
+    policy.SEGMENT_CO_FUNDED: PALETTE[4],
 }
-TOPIC_TOTAL_GREY = "#D3D3D3"
+TOPIC_TOTAL_GREY = CONTEXT_GREY
 
 KIND_COLOURS = {
-    "National AI strategy or plan": PALETTE[0],
-    "Nordic or Nordic–Baltic declaration": PALETTE[1],
-    "EU call on AI and the creative sectors": PALETTE[2],
-    "ekip project": PALETTE[3],
+    "National AI strategy or plan": SELECTED_COLOUR,
+    "Nordic or Nordic–Baltic declaration": PALETTE[5],
+    "EU call on AI and the creative sectors": AGGREGATE_COLOUR,
+    "ekip project": PALETTE[2],
 }
 
 
-def _link(text: str, url: str) -> str:
-    return f"[{text}]({url})" if url else text
-
-
-_NUMBER_WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
-
-
-def _count(n: int, capital: bool = False) -> str:
-    """Small counts in words (a sentence should not start with a numeral)."""
-    text = _NUMBER_WORDS[n] if 0 <= n < len(_NUMBER_WORDS) else f"{n:,}"
-    return text[:1].upper() + text[1:] if capital else text
-
-
 # ---------------------------------------------------------------------------------------------
-# Timeline
+# Inputs and findings
 # ---------------------------------------------------------------------------------------------
 
-def timeline(params: ReportParams, timeline_frame: pd.DataFrame, context: pd.DataFrame) -> dict:
-    """Everything the timeline section needs: events, missing countries, context rows."""
-    events, missing = policy.timeline_events(timeline_frame, params)
-    extra = policy.context_timeline_rows(context)
-    frames = [frame for frame in (events, extra) if len(frame)]
-    combined = policy.sort_events(pd.concat(frames, ignore_index=True)) if len(frames) > 1 else (
-        frames[0] if frames else events)
-    return {"events": events, "missing": missing, "context": extra, "combined": combined}
+@dataclass(frozen=True)
+class Inputs:
+    params: ReportParams
+    timeline: pd.DataFrame
+    context: pd.DataFrame
+    text_frames: dict
+    classification: pd.DataFrame
+    euroscivoc: pd.DataFrame
+    legal_basis: pd.DataFrame
+    consortium: pd.DataFrame
 
 
-def timeline_facts(params: ReportParams, parts: dict) -> dict[str, str]:
-    events, missing, context = parts["events"], parts["missing"], parts["context"]
-    first = policy.first_national_dates(events)
-    facts = {}
-    if len(first):
-        listed = join_names([f"{w} ({d.replace(' (year only)', ', year only')})"
-                             for w, d in zip(first["who"], first["date_label"])])
-        facts["national_sentence"] = (
-            f"The timeline file dates the first national AI strategy or plan of {listed}; "
-            f"the first came in {int(first['year'].min())}, the last in {int(first['year'].max())}."
-            if len(first) > 1 else f"The timeline file dates the first national AI strategy or plan of {listed}.")
-    else:
-        facts["national_sentence"] = ("" if set(missing) == set(params.countries) else  # the next sentence says it
-                                      f"No dated national AI strategy or plan of {params.names_of(params.countries)} "
-                                      "is in the timeline file.")
-    facts["missing_sentence"] = (
-        f"No policy events for {params.names_of(missing)} are in the timeline file: it was compiled for the Nordic "
-        f"countries, so {'its' if len(missing) == 1 else 'their'} strategies are missing from the file, not "
-        "necessarily missing in reality."
-        if missing else f"Every one of the selected countries has at least one entry.")
-    regional = events[events["kind"] == "Nordic or Nordic–Baltic declaration"]
-    if len(regional):
-        items = [f"“{policy._short_title(t, 80)}” ({d}, {w})"
-                 for t, d, w in zip(regional["title"], regional["date_label"], regional["who"])]
-        facts["regional_sentence"] = (f"{_count(len(regional), True)} regional declaration{'s' if len(regional) > 1 else ''} "
-                                      f"concern{'s' if len(regional) == 1 else ''} the selected countries: "
-                                      f"{join_names(items)}.")
-    else:
-        facts["regional_sentence"] = (f"None of the regional declarations in the file concerns "
-                                      f"{params.names_of(params.countries)}.")
-    undated = events[events["precision"] == policy.UNDATED]
-    if len(undated):
-        items = [f"{w}’s “{e}” ({t})" for w, e, t in zip(undated["who"], undated["event"],
-                                                                  undated["title"].map(lambda x: policy._short_title(x, 60)))]
-        plural = len(undated) > 1
-        facts["undated_sentence"] = (f"{_count(len(undated), True)} event{'s have' if plural else ' has'} no verified date "
-                                     f"and {'are' if len(undated) > 1 else 'is'} listed at the foot of the chart "
-                                     f"without a place on the time axis: {join_names(items)}.")
-    elif len(events):
-        facts["undated_sentence"] = "Every event of the selected countries in the file has a date."
-    else:
-        facts["undated_sentence"] = ""
-    calls = context[context["who"] == "EU"]
-    if len(first) and len(calls):
-        first_year, call_year = int(first["year"].min()), int(calls["start"].min().year)
-        gap = call_year - first_year
-        facts["sequence_sentence"] = (
-            f"The first national AI strategy in the file dates from {first_year}; the first EU call aimed at AI in "
-            f"the cultural and creative sectors opened in {call_year}"
-            + (f", {gap} years later: for most of that time, AI policy and culture policy ran on separate tracks."
-               if gap > 1 else "."))
-    elif len(calls):
-        facts["sequence_sentence"] = (f"The file has no dated national strategy for {params.names_of(params.countries)}; "
-                                      f"the first "
-                                      f"EU call aimed at AI in the cultural and creative sectors opened in "
-                                      f"{int(calls['start'].min().year)}.")
-    else:
-        facts["sequence_sentence"] = ""
-    imprecise = events[events["precision"].isin(["year", "month"])]
-    facts["precision_sentence"] = (
-        f"{_count(len(imprecise), True)} of the {len(events)} events {'is' if len(imprecise) == 1 else 'are'} known only to the "
-        "month or the year; "
-        "the chart draws them as a bar across that month or year, not as a point on its first day."
-        if len(events) else "")
-    return facts
+def load(params: ReportParams) -> Inputs:
+    """The chapter's inputs; the context events are refused unless FACTS.md states them."""
+    facts_text = data.default_snapshot().verified_path("facts").read_text(encoding="utf-8")
+    return Inputs(params=params, timeline=data.load("nordic_ai_policy_timeline"),
+                  context=policy.load_context_events(facts_text),
+                  text_frames={name: data.load(name) for name in TEXT_FIGURE_DATASETS},
+                  classification=data.load("cordis_he_project_classification"),
+                  euroscivoc=data.load("cordis_he_euroscivoc_long"),
+                  legal_basis=data.load("cordis_he_legal_basis_codes"),
+                  consortium=data.load("ekip_consortium_as_listed"))
 
 
-def context_sentences(context: pd.DataFrame) -> dict[str, str]:
-    """Markdown sentences (with source links) on the EU calls and ekip, from the verified YAML."""
-    calls = context[context["track"].str.contains("call", case=False)].sort_values("start")
-    ekip = context[context["id"].str.startswith("ekip")]
+@dataclass(frozen=True)
+class Findings:
+    params: ReportParams
+    as_of: str  # "1 December 2026"
+    events: pd.DataFrame  # national and regional events of the selected countries
+    missing: tuple[str, ...]  # selected countries with no national event in the file
+    context: pd.DataFrame  # EU calls and ekip, with their status on as_of
+    combined: pd.DataFrame  # both, as timeline rows
+    first: pd.DataFrame  # the first dated national event per country
+    figures: dict  # figures quoted in texts
+    projects: pd.DataFrame  # Horizon Europe projects with the culture / AI classification
+    in_years: pd.DataFrame  # the projects of calls within the report's years
+    counts: dict  # policy.funding_counts of all projects
+    overlap: pd.DataFrame  # topics with a culture-and-AI project
+    ekip: dict | None
+    consortium: dict
+    values: dict  # short glued values for the text
+    markdown: dict  # short glued values with source links
+
+
+def findings(inputs: Inputs) -> Findings:
+    params = inputs.params
+    events, missing = policy.timeline_events(inputs.timeline, params)
+    context = policy.context_statuses(inputs.context, params.as_of_date)
+    rows = policy.context_timeline_rows(context)
+    rows["status"] = list(context["status"])
+    frames = [frame for frame in (events, rows) if len(frame)]
+    combined = policy.sort_events(pd.concat(frames, ignore_index=True)) if frames else events
+    projects = policy.classify_projects(inputs.classification)
+    in_years = projects[projects["call_year"].between(params.year_start, params.year_end)]
+    ekip = policy.locate_project(projects, inputs.euroscivoc, inputs.legal_basis, EKIP_PROJECT_ID)
+    found = dict(params=params, as_of=policy.day_label(params.as_of_date), events=events, missing=tuple(missing),
+                 context=context, combined=combined, first=policy.first_national_dates(events),
+                 figures=policy.text_figures(inputs.text_frames, params,
+                                             culture.aggregate_codes(params.comparison_aggregate)),
+                 projects=projects, in_years=in_years, counts=policy.funding_counts(projects),
+                 overlap=policy.overlap_topics(in_years), ekip=ekip,
+                 consortium=policy.consortium_countries(inputs.consortium, params))
+    values = {**_timeline_values(found), **_call_values(found), **_funding_values(found), **_ekip_values(found)}
+    return Findings(**found, values=values, markdown=_linked_values(context))
+
+
+def calls_state(calls: pd.DataFrame, link: bool = False) -> str:
+    """Where the calls stand: 'both closed, on 16 September 2025 and 23 September 2026', or
+    'one open until 23 September 2026, one closed on 16 September 2025' (dates linked to their pages)."""
+    words = {"upcoming": "opening on", "open": "open until", "closed": "closed on"}
     parts = []
-    for call in calls.itertuples(index=False):
-        start = policy.parse_event_date(call.start_text, call.precision).label
-        end = policy.parse_event_date(call.end_text, call.precision).label
-        title = call.event.split(": ", 1)[-1].split(" (", 1)[0]
-        parts.append(f"{call.identifier}, “{title}”, open from {start} to {end} "
-                     f"({_link(call.detail, call.source_url)})")
-    calls_md = (f"The report's fact sheet records {_count(len(parts))} Horizon Europe call topic{'s' if len(parts) != 1 else ''} "
-                f"on AI and the creative sectors: {join_names(parts)}." if parts else
-                "No EU call on AI and the creative sectors is recorded.")
-    if len(ekip):
-        e = ekip.iloc[0]
-        start = policy.parse_event_date(e.start_text, e.precision).label
-        end = policy.parse_event_date(e.end_text, e.precision).label
-        ekip_md = (f"ekip itself runs from {start} to {end} "
-                   f"({_link('Heritage Research Hub project page', e.source_url)}; {e.detail}).")
-    else:
-        ekip_md = ""
-    return {"calls_md": calls_md, "ekip_span_md": ekip_md}
+    for state in ("open", "upcoming", "closed"):
+        rows = calls[calls["state"] == state]
+        if rows.empty:
+            continue
+        dates = join_names([f"[{policy.day_label(r.end if state != 'upcoming' else r.start)}]({r.source_url})"
+                            if link else policy.day_label(r.end if state != "upcoming" else r.start)
+                            for r in rows.itertuples()])
+        count = ("both" if len(rows) == 2 else f"all {len(rows)}" if len(rows) > 2 else "it") \
+            if len(rows) == len(calls) else prose.count_words(len(rows))
+        parts.append(f"{count} {words[state]} {dates}" if count != "it" else f"{words[state]} {dates}")
+    return ", ".join(parts) or "none recorded"
 
 
-def _timeline_title(params: ReportParams, parts: dict) -> str:
-    first = policy.first_national_dates(parts["events"])
-    calls = parts["context"][parts["context"]["who"] == "EU"]
-    call_year = int(calls["start"].min().year) if len(calls) else None
-    call_text = f"; the first EU call on AI for creativity opened in {call_year}" if call_year else ""
-    if len(first) == len(params.countries) and len(first):
-        return (f"All {len(first)} selected countries had a national AI strategy or plan by "
-                f"{int(first['year'].max())}{call_text}")
+def _linked_values(context: pd.DataFrame) -> dict[str, str]:
+    """The calls' and ekip's status, each date linked to the page FACTS.md read it on."""
+    calls = context[[policy.is_call(e) for e in context.itertuples()]].sort_values("end")
+    ekip = context[context["id"].str.startswith("ekip")]
+    return {
+        "calls_state_md": calls_state(calls, link=True),
+        "ekip_status_md": (f"[{ekip['status'].iloc[0]}]({ekip['source_url'].iloc[0]})" if len(ekip) else
+                           "has no recorded dates"),
+    }
+
+
+def findings_table(f: Findings):
+    """The findings a reader may want at a glance, as a small table in the notebook."""
+    rows = [("Report's date (parameter as_of)", f.as_of),
+            ("First national AI strategy or plan", f.values["national_span"]),
+            ("Horizon Europe projects classified as both culture and AI", f.values["he_n_both"]),
+            ("Culture-cluster projects classified as AI", f.values["he_share_ai_culture"]),
+            ("Other Horizon Europe projects classified as AI", f.values["he_share_ai_outside"])]
+    rows += [(f"Call {c.identifier}", c.status) for c in f.context.itertuples() if policy.is_call(c)]
+    rows += [("ekip (Horizon Europe project)", f.values["ekip_status"])]
+    return tables.table(pd.DataFrame(rows, columns=["finding", "value"]), name="policy-findings",
+                        title=f"The chapter's findings at a glance, as of {f.as_of}",
+                        columns=[tables.Column("finding", "Finding"), tables.Column("value", "Value")],
+                        sources=["nordic_ai_policy_timeline", "facts", "cordis_he_project_classification"],
+                        compact=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Values for the text (short: numbers, names, dates, short phrases)
+# ---------------------------------------------------------------------------------------------
+
+def _timeline_values(f: dict) -> dict[str, str]:
+    params, first, events = f["params"], f["first"], f["events"]
+    regional = events[events["kind"] == "Nordic or Nordic–Baltic declaration"]
+    undated = events[events["precision"] == policy.UNDATED]
+    imprecise = events[events["precision"].isin(["year", "month"])]
+    years = first["year"] if len(first) else pd.Series(dtype=int)
+    return {
+        "region_name": params.region_name,
+        "as_of": f["as_of"],
+        "national_n": prose.count_phrase(len(first), len(params.countries)),
+        "national_span": prose.span(years.min(), years.max()) if len(years) else "no dated entry",
+        "national_missing": prose.absent([params.country_names[c] for c in f["missing"]],
+                                               "the timeline file"),
+        "regional_n": prose.count_words(len(regional)).replace("zero", "none"),
+        "precision_note": (f"Dated only to month or year: {prose.count_words(len(imprecise))} of {len(events)} events; "
+                           f"undated: {prose.count_words(len(undated)).replace('zero', 'none')}." if len(events) else ""),
+    }
+
+
+def _call_values(f: dict) -> dict[str, str]:
+    calls = f["context"][[policy.is_call(e) for e in f["context"].itertuples()]].sort_values("end")
+    open_calls = calls[calls["state"].isin(["open", "upcoming"])]
+    first_call = int(calls["start"].min().year) if len(calls) else None
+    return {
+        "first_call_year": str(first_call) if first_call else "not recorded",
+        "n_calls": prose.count_words(len(calls)),
+        "calls_state": calls_state(calls),
+        "call_timing": (f"apply before {policy.day_label(open_calls['end'].min())}" if len(open_calls) else
+                        "the next Cluster 2 call in the work programme"),
+        "edih_call": EDIH_AI_CALL,
+    }
+
+
+def _funding_values(f: dict) -> dict[str, str]:
+    c, projects, overlap = f["counts"], f["projects"], f["overlap"]
+    years = projects["call_year"].dropna()
+    arts_ai = projects[projects["arts"] & projects["ai"]]
+    titled = policy.ai_titled_topics(f["in_years"])
+    last_year = int(f["in_years"]["call_year"].max()) if len(f["in_years"]) else None
+    relation = ("a smaller share than" if c["share_ai_culture"] < c["share_ai_outside"] else
+                "a larger share than" if c["share_ai_culture"] > c["share_ai_outside"] else "the same share as")
+    return {
+        "he_n_all": prose.number(c["n_all"], 0),
+        "he_first_year": str(int(years.min())) if len(years) else "not available",
+        "he_last_year": str(int(years.max())) if len(years) else "not available",
+        "he_n_culture": prose.number(c["n_culture"], 0),
+        "he_n_co_funded": prose.number(c["n_co_funded"], 0),
+        "he_n_heritage": prose.number(c["n_heritage"], 0),
+        "he_n_ai": prose.number(c["n_ai"], 0),
+        "he_share_ai_all": prose.percent(c["share_ai_all"]),
+        "he_n_both": prose.number(c["n_both"], 0),
+        "he_share_ai_culture": prose.percent(c["share_ai_culture"]),
+        "he_share_ai_outside": prose.percent(c["share_ai_outside"]),
+        "he_relation": relation,
+        "he_n_heritage_ai": prose.number(c["n_heritage_ai"], 0),
+        "he_n_both_co_funded": prose.number(c["n_both_co_funded"], 0),
+        "he_n_no_year": prose.number(c["n_no_call_year"], 0),
+        "arts_ai_n": prose.number(len(arts_ai), 0),
+        "arts_ai_outside_n": prose.number(int((~arts_ai["culture"]).sum()), 0),
+        "overlap_topics_n": prose.number(len(overlap), 0),
+        "overlap_single_n": prose.number(int((overlap["overlap_projects"] == 1).sum()), 0),
+        "ai_titled_n": prose.count_words(len(titled)),
+        "ai_titled_labelled": prose.number(int(titled["ai_projects"].sum()), 0),
+        "ai_titled_projects": prose.number(int(titled["projects"].sum()), 0),
+        "he_last_call_year": str(last_year) if last_year else "not available",
+    }
+
+
+def _ekip_values(f: dict) -> dict[str, str]:
+    ekip, context, consortium, params = f["ekip"], f["context"], f["consortium"], f["params"]
+    row = context[context["id"].str.startswith("ekip")]
+    listed = [params.names_of([code]) for code, names in consortium.items() if names]
+    values = {
+        "ekip_status": row["status"].iloc[0] if len(row) else "not recorded",
+        "ekip_tense": ("ran" if len(row) and row["state"].iloc[0] == "ended" else "runs"),
+        "consortium_countries": join_names(listed) or "none",
+    }
+    if ekip is None:
+        return {**values, "ekip_topic": "not in the file", "ekip_topic_projects": "0", "ekip_ai": "not classified",
+                "ekip_fields": "none"}
+    return {**values,
+            "ekip_topic": ekip["topic"],
+            "ekip_call_year": str(ekip["call_year"]),
+            "ekip_topic_projects": prose.number(ekip["projects_in_topic"], 0),
+            "ekip_ai": "is classified as AI" if ekip["ai"] else "is not classified as AI",
+            "ekip_fields": join_names([f"“{x.strip('/').replace('/', ' › ')}”" for x in ekip["euroscivoc"]]) or "none"}
+
+
+def _timeline_title(f: Findings) -> str:
+    first, n = f.first, len(f.params.countries)
+    v = f.values
+    call_text = f"; the first EU call on AI for creativity opened in {v['first_call_year']}" \
+        if v["first_call_year"] != "not recorded" else ""
+    if len(first) == n and len(first):
+        return f"All {n} selected countries had a national AI strategy or plan by {int(first['year'].max())}{call_text}"
     if len(first):
-        return (f"{len(first)} of {len(params.countries)} selected countries {'has' if len(first) == 1 else 'have'} "
-                f"a dated national AI strategy in the file, from {int(first['year'].min())}{call_text}")
-    return f"The timeline file has no national AI strategy of {params.names_of(params.countries)}{call_text}"
+        return (f"{len(first)} of {n} selected countries {'has' if len(first) == 1 else 'have'} a dated national AI "
+                f"strategy in the file, from {int(first['year'].min())}{call_text}")
+    return f"The timeline file has no national AI strategy of {f.params.names_of(f.params.countries)}{call_text}"
 
 
-def timeline_chart(params: ReportParams, parts: dict):
-    combined = parts["combined"].copy()
+def _timeline_data(f: Findings) -> tuple[pd.DataFrame, pd.Timestamp, pd.Timestamp]:
+    combined = f.combined
     dated = combined[combined["start"].notna()]
-    undated = combined[combined["start"].isna()]
     if dated.empty:
-        start, end = pd.Timestamp(year=params.year_start, month=1, day=1), pd.Timestamp(year=params.year_end, month=12, day=31)
+        start = pd.Timestamp(year=f.params.year_start, month=1, day=1)
+        end = pd.Timestamp(year=f.params.year_end, month=12, day=31)
     else:
         start = pd.Timestamp(year=int(dated["start"].min().year), month=1, day=1)
         end = pd.Timestamp(year=int(dated["end"].max().year), month=12, day=31)
-    order = list(combined["row"])
     chart_data = combined[["row", "kind", "title", "precision", "start", "end", "date_label", "chart_label",
                            "source_url"]].copy()
+    status = combined["status"] if "status" in combined else pd.Series("", index=combined.index)
+    chart_data["chart_label"] = [f"{label} ({s.split(' on ')[0].split(' until ')[0]})" if isinstance(s, str) and s
+                                 else label for label, s in zip(chart_data["chart_label"], status)]
     chart_data["start"] = chart_data["start"].dt.strftime("%Y-%m-%d")
     chart_data["end"] = chart_data["end"].dt.strftime("%Y-%m-%d")
+    return chart_data, start, end
+
+
+def timeline_chart(f: Findings):
+    chart_data, start, end = _timeline_data(f)
+    combined = f.combined
+    undated = combined[combined["start"].isna()]
     kinds = [k for k in KIND_COLOURS if k in set(combined["kind"])]
     colour = alt.Color("kind:N", title=None, scale=alt.Scale(domain=kinds, range=[KIND_COLOURS[k] for k in kinds]),
                        legend=alt.Legend(orient="top", columns=2, labelLimit=330))
-    y = alt.Y("row:N", sort=order, title=None, axis=alt.Axis(labelLimit=330))
+    y = alt.Y("row:N", sort=list(combined["row"]), title=None, axis=alt.Axis(labelLimit=330))
     x_scale = alt.Scale(domain=[start.strftime("%Y-%m-%d"), end.strftime("%Y-%m-%d")])
     tooltip = [alt.Tooltip("title:N", title="Event"), alt.Tooltip("date_label:N", title="Date"),
                alt.Tooltip("source_url:N", title="Source")]
@@ -187,32 +294,31 @@ def timeline_chart(params: ReportParams, parts: dict):
         height=10).encode(
         x=alt.X("start:T", title="Date (dot: a day; bar: a month, a year or a period)", scale=x_scale,
                 axis=alt.Axis(format="%Y", tickCount={"interval": "year", "step": 2})),
-        x2="end:T",
-        opacity=alt.condition(alt.datum.precision == "year", alt.value(0.45), alt.value(1.0)),
-    )
+        x2="end:T", opacity=alt.condition(alt.datum.precision == "year", alt.value(0.45), alt.value(1.0)))
     days = base.transform_filter(alt.datum.precision == "day").mark_point(size=110, filled=True, opacity=1).encode(
         x=alt.X("start:T", scale=x_scale))
     labels = base.transform_filter(alt.datum.precision != policy.UNDATED).mark_text(
         align="left", dx=6, fontSize=11, color="#333333").encode(x="end:T", text="chart_label:N")
     layers = [spans, days, labels]
     if len(undated):
-        note = alt.Chart(chart_data[chart_data["precision"] == policy.UNDATED].assign(at=start.strftime("%Y-%m-%d"))).mark_text(
-            align="left", fontSize=11, fontStyle="italic", color="#555555").encode(
+        note = alt.Chart(chart_data[chart_data["precision"] == policy.UNDATED].assign(at=start.strftime("%Y-%m-%d"))
+                         ).mark_text(align="left", fontSize=11, fontStyle="italic", color="#555555").encode(
             y=y, x=alt.X("at:T", scale=x_scale), text="chart_label:N")
         layers.append(note)
-    chart = alt.layer(*layers).properties(title=_timeline_title(params, parts), width=250,
+    subtitle = "; ".join(f"{colour_name(KIND_COLOURS[k])}: {k}" for k in kinds) \
+        + f"; status as of {f.as_of}"
+    chart = alt.layer(*layers).properties(title=alt.Title(_timeline_title(f), subtitle=subtitle), width=250,
                                           height=alt.Step(22))
-    items = [f"{r}: {d}" for r, d in zip(combined["row"], combined["date_label"])]
     description = ("Timeline of AI policy events for the selected countries, regional declarations, EU calls on AI "
-                   "and the creative sectors, and the ekip project. " + "; ".join(items) + ".")
+                   "and the creative sectors, and the ekip project. "
+                   + "; ".join(f"{r}: {d}" for r, d in zip(chart_data["row"], chart_data["chart_label"])) + ".")
     notes = ["A date known only to the year is drawn as a pale bar across that year, a date known to the month "
-             "as a bar across the month; neither is placed on the first day."]
-    if parts["missing"]:
-        notes.append(f"No policy events for {params.names_of(parts['missing'])} are in the timeline file.")
+             "as a bar across the month; neither is placed on the first day.",
+             f"Calls and ekip carry their status on the report's date ({f.as_of}, parameter as_of)."]
     if len(undated):
         notes.append("Undated (date not verified): " + "; ".join(undated["row"]) + ".")
     notes.append("EU calls and the ekip project are verified facts from the snapshot's FACTS.md (sections 2 and 6), "
-                 "kept in data/context_events.yml; their pages are linked in the text.")
+                 "kept in data/context_events.yml.")
     return figure(chart, name="policy-timeline", description=description, data=chart_data,
                   sources=["nordic_ai_policy_timeline", "facts"], notes=notes)
 
@@ -220,37 +326,6 @@ def timeline_chart(params: ReportParams, parts: dict):
 # ---------------------------------------------------------------------------------------------
 # Figures quoted in texts
 # ---------------------------------------------------------------------------------------------
-
-def text_figures(params: ReportParams, frames: dict[str, pd.DataFrame]) -> dict:
-    return policy.text_figures(frames, params, culture.aggregate_codes(params.comparison_aggregate))
-
-
-def text_figure_facts(params: ReportParams, result: dict) -> dict[str, str]:
-    table = result["table"]
-    selected = table[table["role"] == "selected"]
-    facts = {}
-    if len(selected):
-        counts = selected.groupby("geo").size()
-        listed = join_names([f"{len(selected[selected.geo == c])} for {params.names_of([c])}"
-                             for c in params.countries if c in counts.index])
-        facts["context_sentence"] = (
-            f"Within {params.year_start}–{params.year_end}, the snapshot holds {len(selected)} such figures for the "
-            f"selected countries ({listed}), quoted for years from {int(selected['year'].min())} to "
-            f"{int(selected['year'].max())}. Beside them, the table shows the {len(table) - len(selected)} EU-level "
-            f"figures ({params.aggregate_name} or its predecessor) quoted for the same indicator, unit and year.")
-    else:
-        facts["context_sentence"] = (f"The snapshot holds no figure quoted in texts for the selected countries within "
-                                     f"{params.year_start}–{params.year_end}.")
-    missing = result["missing"]
-    facts["context_missing_sentence"] = (f"There is none for {params.names_of(missing)}." if missing else "")
-    if result["outside"]:
-        facts["context_outside_sentence"] = (
-            f"{_count(result['outside'], True)} older or later figure{'s' if result['outside'] > 1 else ''} "
-            f"(for {params.names_of(result['outside_countries'])}) fall outside the report's years and are left out.")
-    else:
-        facts["context_outside_sentence"] = ""
-    return facts
-
 
 def _value_text(value) -> str:
     if prose.is_missing(value):
@@ -267,7 +342,8 @@ def _as_quoted(flag) -> str:
     return str(flag or "").replace("rounded_text", "rounded").strip()
 
 
-def text_figures_table(params: ReportParams, result: dict):
+def text_figures_table(f: Findings):
+    params, result = f.params, f.figures
     table = result["table"].copy()
     shown = table.assign(
         figure_unit=[f"{f} ({u})" if u else f for f, u in zip(table["figure"], table["unit"])],
@@ -310,110 +386,8 @@ def _host(url) -> str:
 # Horizon Europe: where AI meets culture
 # ---------------------------------------------------------------------------------------------
 
-def funding_facts(params: ReportParams, projects: pd.DataFrame, ekip: dict | None,
-                  consortium: dict[str, list[str]], context: pd.DataFrame) -> dict[str, str]:
-    c = policy.funding_counts(projects)
-    years = projects["call_year"].dropna()
-    facts = {
-        "he_n_all": prose.number(c["n_all"], 0),
-        "he_first_year": str(int(years.min())) if len(years) else "not available",
-        "he_last_year": str(int(years.max())) if len(years) else "not available",
-        "he_n_culture": prose.number(c["n_culture"], 0),
-        "he_n_co_funded": prose.number(c["n_co_funded"], 0),
-        "he_n_heritage": prose.number(c["n_heritage"], 0),
-        "he_n_ai": prose.number(c["n_ai"], 0),
-        "he_share_ai_all": prose.percent(c["share_ai_all"]),
-        "he_n_both": prose.number(c["n_both"], 0),
-        "he_share_ai_culture": prose.percent(c["share_ai_culture"]),
-        "he_share_ai_outside": prose.percent(c["share_ai_outside"]),
-        "he_n_heritage_ai": prose.number(c["n_heritage_ai"], 0),
-        "he_n_both_co_funded": prose.number(c["n_both_co_funded"], 0),
-        "he_no_year_sentence": _no_year_sentence(c["n_no_call_year"]),
-    }
-    relation = ("a smaller share than" if c["share_ai_culture"] < c["share_ai_outside"] else
-                "a larger share than" if c["share_ai_culture"] > c["share_ai_outside"] else "the same share as")
-    facts["he_compare_sentence"] = (
-        f"Of the culture-cluster projects, {prose.percent(c['share_ai_culture'])} are classified as AI, {relation} "
-        f"the {prose.percent(c['share_ai_outside'])} of the other Horizon Europe projects. "
-        f"{_count(c['n_both_co_funded'], True)} of the {c['n_both']} overlap projects come from missions that the cluster co-funds "
-        f"rather than from its own topics, and {c['n_heritage_ai']} belong to cultural heritage.")
-    arts_ai = projects[projects["arts"] & projects["ai"]]
-    outside = int((~arts_ai["culture"]).sum())
-    facts["arts_sentence"] = (
-        f"Across the whole programme, {_count(len(arts_ai))} project{'s have' if len(arts_ai) != 1 else ' has'} both an arts "
-        f"field and an AI field in EuroSciVoc; {outside} of them {'are' if outside != 1 else 'is'} outside Cluster 2."
-        if len(arts_ai) else "No project in the programme has both an arts field and an AI field in EuroSciVoc.")
-    in_years = projects[projects["call_year"].between(params.year_start, params.year_end)]
-    overlap = policy.overlap_topics(in_years)
-    single = int((overlap["overlap_projects"] == 1).sum())
-    facts["overlap_spread_sentence"] = (
-        f"The overlap is spread thinly: {single} of the {len(overlap)} topics that funded a culture-and-AI project "
-        "funded only one." if len(overlap) else "No topic in the selected years funded a culture-and-AI project.")
-    titled = policy.ai_titled_topics(in_years)
-    if len(titled):
-        items = [f"“{t}” ({y}: {a} of {n} project{'s' if n != 1 else ''} labelled AI)"
-                 for t, y, a, n in zip(titled["topic_title"], titled["call_year"], titled["ai_projects"], titled["projects"])]
-        heritage_titled = int((titled["segment"] == policy.SEGMENT_HERITAGE).sum())
-        facts["ai_titles_sentence"] = (
-            f"{_count(len(titled), True)} Cluster 2 topic{'s name' if len(titled) != 1 else ' names'} AI in "
-            f"{'their' if len(titled) != 1 else 'its'} "
-            f"title: {join_names(items)}"
-            + ("; none of them belongs to cultural heritage." if not heritage_titled else ".")
-            + (" Labels and topics disagree: a project funded to study AI need not carry an AI field."
-               if (titled["ai_projects"] < titled["projects"]).any() else ""))
-    else:
-        facts["ai_titles_sentence"] = "No Cluster 2 topic of the selected years names AI in its title."
-    last_year = int(in_years["call_year"].max()) if len(in_years) else None
-    facts["he_last_call_year"] = str(last_year) if last_year else "not available"
-    calls = context[context["track"].str.contains("call", case=False)]
-    later = sorted({int(d.year) for d in calls["start"] if last_year is None or d.year > last_year})
-    facts["later_calls_sentence"] = (
-        f"The latest call year in the file is {last_year}, so projects of the {join_names([str(y) for y in later])} "
-        f"call{'s' if len(later) > 1 else ''} on AI and the creative sectors shown on the timeline are not in it."
-        if later and last_year else "")
-    if ekip is None:
-        facts["ekip_sentence"] = f"Project {EKIP_PROJECT_ID} (ekip) is not in the classification file."
-    else:
-        bases = join_names([f"{code} “{title}”" for code, title in ekip["legal_basis"]])
-        fields = join_names([f"“{f}”" for f in ekip["euroscivoc"]]) or "none"
-        ai_text = "is classified as AI" if ekip["ai"] else "is not classified as AI"
-        facts["ekip_sentence"] = (
-            f"ekip (project {ekip['project_id']}) was funded under topic {ekip['topic']}, “{ekip['topic_title']}”, "
-            f"from the {ekip['call_year']} calls, with the legal basis {bases}. It is one of "
-            f"{ekip['projects_in_segment_year']} projects of the {ekip['segment'].lower()} from that year's calls and "
-            f"the only project of its topic in the file" if ekip["projects_in_topic"] == 1 else
-            f"ekip (project {ekip['project_id']}) was funded under topic {ekip['topic']}, “{ekip['topic_title']}”, "
-            f"from the {ekip['call_year']} calls, with the legal basis {bases}; its topic funded "
-            f"{ekip['projects_in_topic']} projects in the file")
-        facts["ekip_sentence"] += f". By the report's rule it {ai_text}."
-        natural = [f for f in ekip["euroscivoc"] if f.startswith("/natural sciences")]
-        ecology = any("ecosystem" in f for f in natural) and "ecosystem" in ekip["topic_title"].lower()
-        facts["ekip_fields_sentence"] = (
-            f"Its EuroSciVoc field{'s are' if len(ekip['euroscivoc']) > 1 else ' is'} {fields}"
-            + (": a natural-science field for a cultural-policy platform, which suggests that the labelling read the "
-               "“innovation ecosystem” of its topic as an ecological term." if ecology else
-               ": a natural-science field for a project funded under Cluster 2." if natural else ".")
-        )
-    listed = [f"{params.names_of([code])} ({join_names(names)})" for code, names in consortium.items() if names]
-    absent = [code for code, names in consortium.items() if not names]
-    sentence = (f"Of the selected countries, {join_names(listed)} {'has' if len(listed) == 1 else 'have'} a partner in "
-                "the ekip consortium as one web page lists it with countries" if listed else
-                "None of the selected countries has a partner in the ekip consortium as one web page lists it with countries")
-    if absent and listed:
-        sentence += f"; none is listed for {params.names_of(absent)}"
-    facts["consortium_sentence"] = sentence + " (that list is cut short on the page, so it may be incomplete)."
-    return facts
-
-
-def _no_year_sentence(n: int) -> str:
-    if not n:
-        return ""
-    if n == 1:
-        return "One project has a topic code without a call year and is counted only in the totals."
-    return f"{n} projects have a topic code without a call year and are counted only in the totals."
-
-
-def call_year_chart(params: ReportParams, projects: pd.DataFrame):
+def call_year_chart(f: Findings):
+    params, projects = f.params, f.projects
     by_year = policy.culture_by_call_year(projects, params.year_start, params.year_end)
     shares = policy.ai_share_by_call_year(projects, params.year_start, params.year_end)
     counts = policy.funding_counts(projects[projects["call_year"].between(params.year_start, params.year_end)])
@@ -465,7 +439,8 @@ def call_year_chart(params: ReportParams, projects: pd.DataFrame):
                   sources=["cordis_he_project_classification", "cordis_he_legal_basis_codes"], notes=notes)
 
 
-def overlap_chart(params: ReportParams, projects: pd.DataFrame, ekip: dict | None):
+def overlap_chart(f: Findings):
+    params, projects, ekip = f.params, f.projects, f.ekip
     frame = projects[projects["call_year"].between(params.year_start, params.year_end)]
     extra = [ekip["topic"]] if ekip else []
     topics = policy.overlap_topics(frame, extra_topics=extra)
@@ -482,7 +457,9 @@ def overlap_chart(params: ReportParams, projects: pd.DataFrame, ekip: dict | Non
                            _ekip=[bool(ekip) and t == ekip["topic"] for t in topics["topic"]])
     topics = topics.sort_values(["_ekip", "_seg", "overlap_projects", "call_year", "topic"],
                                 ascending=[True, True, False, True, True], kind="mergesort").drop(columns=["_seg", "_ekip"])
-    topics["label"] = [f"{_shorten(t, 50)} ({y})" for t, y in zip(topics["topic_title"], topics["call_year"])]
+    # Full titles, wrapped onto lines (split again in the axis labels), so no title is cut off.
+    topics["label"] = [textwrap.fill(f"{str(t).replace('’', chr(39))} ({y})", 62).replace("\n", "|")
+                       for t, y in zip(topics["topic_title"], topics["call_year"])]
     topics["marker"] = ["◀ ekip's topic" if ekip and t == ekip["topic"] else "" for t in topics["topic"]]
     order = list(topics["label"])
     n_overlap = int(topics["overlap_projects"].sum())
@@ -491,7 +468,8 @@ def overlap_chart(params: ReportParams, projects: pd.DataFrame, ekip: dict | Non
     title = (f"{n_overlap} culture-and-AI projects spread over {n_topics} topics; {heritage} of them in "
              f"cultural heritage topics")
     segments = [x for x in policy.SEGMENTS if x in set(topics["segment"])]
-    y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=420))
+    y = alt.Y("label:N", sort=order, title=None,
+              axis=alt.Axis(labelLimit=420, labelExpr="split(datum.label, '|')", labelFontSize=11))
     tooltip = [alt.Tooltip("topic:N", title="Topic"), alt.Tooltip("topic_title:N", title="Title"),
                alt.Tooltip("segment:N", title="Part"), alt.Tooltip("projects:Q", title="Projects in the topic"),
                alt.Tooltip("overlap_projects:Q", title="Culture and AI")]
@@ -503,24 +481,19 @@ def overlap_chart(params: ReportParams, projects: pd.DataFrame, ekip: dict | Non
                         scale=alt.Scale(domain=segments, range=[SEGMENT_COLOURS[x] for x in segments]),
                         legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=480)),
         tooltip=tooltip)
-    marker = alt.Chart(topics).mark_text(align="left", dx=4, fontSize=12, fontWeight="bold", color=PALETTE[3]).encode(
+    marker = alt.Chart(topics).mark_text(align="left", dx=4, fontSize=12, fontWeight="bold", color="#000000").encode(
         y=y, x="projects:Q", text="marker:N")
     chart = alt.layer(totals, overlap, marker).properties(
         title=alt.Title(title, subtitle="Grey: all projects of the topic; colour: those in the culture cluster and "
-                                        "classified as AI"), width=240, height=alt.Step(20))
+                                        "classified as AI"), width=220, height=alt.Step(32))
     description = (f"Bar chart of the Horizon Europe topics with at least one project that is both in the culture cluster "
                    f"and classified as AI, and ekip's topic. " + "; ".join(
                        f"{t} ({y}): {o} of {p} projects" for t, y, o, p in
                        zip(topics["topic"], topics["call_year"], topics["overlap_projects"], topics["projects"])) + ".")
-    notes = ["Topic titles are shortened; the full titles and codes are in the data download."]
+    notes = ["The topic codes are in the data download."]
     if ekip:
         notes.append(f"ekip's topic {ekip['topic']} is shown for reference although none of its projects is "
                      "classified as AI." if not ekip["ai"] else f"ekip's topic is {ekip['topic']}.")
     data_out = topics[["topic", "topic_title", "call_year", "segment", "projects", "overlap_projects"]]
     return figure(chart, name="he-culture-ai-topics", description=description, data=data_out,
                   sources=["cordis_he_project_classification", "cordis_he_euroscivoc_long"], notes=notes)
-
-
-def _shorten(text: str, limit: int) -> str:
-    text = str(text).replace("’", "'")
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

@@ -110,3 +110,16 @@ def outside_years(what: str, years, year_start: int, year_end: int) -> str:
     if not years:
         return f"The {what} has no dated values, so none falls within {chosen}."
     return f"The {what} covers {span(min(years), max(years))}, so none of its years falls within {chosen}."
+
+
+def other_countries(count: int) -> str:
+    """'no other country', '1 other country', '9 other countries' (reads after 'by' or 'and')."""
+    count = int(count)
+    if count == 0:
+        return "no other country"
+    return f"{count} other {'country' if count == 1 else 'countries'}"
+
+
+def count_noun(count: int, singular: str, plural: str) -> str:
+    """'1 country', '4 countries'."""
+    return f"{int(count)} {singular if int(count) == 1 else plural}"

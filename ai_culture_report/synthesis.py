@@ -217,8 +217,7 @@ def references(index_table: pd.DataFrame) -> pd.DataFrame:
         if current.empty:
             continue
         label = str(current["reference_label"].iloc[0])
-        why = ("median of the European countries with data: the source publishes no EU aggregate"
-               if label.startswith("median") else "aggregate published by Eurostat")
+        why = "the source has no EU aggregate" if label.startswith("median") else "published by Eurostat"
         rows.append({"dimension": dimension.key, "indicator": dimension.label, "year": int(current["year"].iloc[0]),
                      "reference": label, "value": float(current["reference"].iloc[0]), "why": why})
     return pd.DataFrame(rows, columns=["dimension", "indicator", "year", "reference", "value", "why"])
@@ -323,3 +322,11 @@ def random_groups(index_table: pd.DataFrame, countries, draws: int, seed: int,
     return RandomGroups(size=size, pool=len(frame), draws=draws, seed=seed,
                         selection=tuple(float(v) for v in selection),
                         medians=pd.DataFrame(medians, columns=list(dimensions)), as_good=as_good)
+
+
+STANDS_OUT_SHARE = 0.05  # a selection stands out if fewer random groups than this do as well (a 5% test)
+
+
+def stands_out(groups: RandomGroups | None) -> bool | None:
+    """Whether fewer than 5% of random groups do as well as the selection; None when it cannot be tested."""
+    return None if groups is None else groups.share < STANDS_OUT_SHARE

@@ -1,0 +1,33 @@
+"""At a glance: the report's answer on one page, with one chart.
+
+Nothing is computed here: the page reuses the synthesis chapter's ``load`` and ``findings``, so its
+numbers are the synthesis's numbers, and it glues the few short values its text pastes.
+"""
+
+from __future__ import annotations
+
+from .. import prose
+from . import synthesis as synthesis_chapter
+
+load = synthesis_chapter.load
+findings = synthesis_chapter.findings
+
+# The values the page's text pastes (all short: numbers, names, phrases).
+KEYS = ("region_name", "aggregate_name", "group_label", "n_strong_both", "n_placed", "others_strong_phrase",
+        "beating_names", "random_draws", "random_size", "random_group", "random_pool", "random_share", "culture_ranks",
+        "culture_n_countries", "ai_ranks", "ai_n_countries", "culture_year", "ai_year", "n_creative_hubs",
+        "n_hub_countries", "unplaced_names", "culture_percentile", "ai_percentile", "test_outcome", "test_threshold")
+
+
+def glue_values(found: synthesis_chapter.Findings) -> dict[str, str]:
+    values = synthesis_chapter.glue_values(found)
+    return {key: values[key] for key in KEYS}
+
+
+def publish_all(found: synthesis_chapter.Findings) -> None:
+    prose.publish_all(glue_values(found))
+
+
+def chart(found: synthesis_chapter.Findings):
+    """The one chart: every country on culture and AI, the selection and its median marked."""
+    return synthesis_chapter.quadrant_chart(found, name="at-a-glance-quadrant")

@@ -21,6 +21,19 @@ from ..params import ReportParams, country_name, group_label, join_names, local_
 
 QUADRANT_X, QUADRANT_Y = synthesis.HEADLINE
 LANGUAGES = {"sv": "och", "nb": "og", "da": "og", "fi": "ja", "is": "og"}
+# The test's outcome in each summary's language: (stands out, does not stand out, cannot be tested).
+OUTCOMES = {
+    "sv": ("gruppen sticker ut bland Europas länder", "gruppen sticker inte ut bland Europas länder",
+           "gruppen kan inte prövas, eftersom data saknas"),
+    "nb": ("gruppen skiller seg ut blant landene i Europa", "gruppen skiller seg ikke ut blant landene i Europa",
+           "gruppen kan ikke prøves, fordi data mangler"),
+    "da": ("gruppen skiller sig ud blandt Europas lande", "gruppen skiller sig ikke ud blandt Europas lande",
+           "gruppen kan ikke afprøves, fordi der mangler data"),
+    "fi": ("ryhmä erottuu muista Euroopan maista", "ryhmä ei erotu muista Euroopan maista",
+           "ryhmää ei voida testata, koska tiedot puuttuvat"),
+    "is": ("hópurinn sker sig úr meðal Evrópulanda", "hópurinn sker sig ekki úr meðal Evrópulanda",
+           "ekki er hægt að prófa hópinn, þar sem gögn vantar"),
+}
 ABOVE, BELOW = "above the reference", "at or below the reference"
 HEADLINE_SOURCES = [synthesis.DIMENSION_BY_KEY[k].source for k in synthesis.HEADLINE]
 LATER_CHANGES = ["cultural_employment_annual_growth", "cultural_employment_change_on_previous_year"]
@@ -221,8 +234,8 @@ def verdict(f: Findings) -> str:
     """The answer in one sentence, from the tests (the introduction and the conclusions paste it)."""
     params, v = f.params, glue_values(f)
     if not f.placed:
-        return (f"None of {params.names_of(params.countries)} has data on both cultural employment and enterprise "
-                "AI use, so the data cannot test whether the selection combines the two.")
+        return (f"No data on both cultural employment and enterprise AI use for {params.names_of(params.countries)}, "
+                "so the data cannot test whether the selection combines the two.")
     text = (f"Of the {v['n_pool']} countries with data on cultural employment and enterprise AI use, "
             f"{len(f.strong) + len(f.others_strong)} are above the {params.aggregate_name} on both: "
             f"{v['n_strong_both']} of the {v['n_placed']} {group_label(params)} and {v['others_strong_phrase']}. "
@@ -266,6 +279,8 @@ def localised_values(f: Findings) -> dict[str, str]:
         out[f"{language}_ai_missing"] = local(f.missing("ai_enterprises"))
         out[f"{language}_unplaced"] = local(f.unplaced)
         out[f"{language}_beating"] = local(f.beating)
+        verdict_code = synthesis.stands_out(f.random)
+        out[f"{language}_outcome"] = OUTCOMES[language][2 if verdict_code is None else (0 if verdict_code else 1)]
     return out
 
 
@@ -284,7 +299,8 @@ def reference_table(f: Findings):
         columns=[tables.Column("indicator", "Indicator"), tables.Column("year", "Year"),
                  tables.Column("reference", "Reference"), tables.Column("value_text", "Value", numeric=True),
                  tables.Column("why", "Why this reference")],
-        sources=sorted({synthesis.DIMENSION_BY_KEY[k].source for k in frame.dimension}),
+        sources=sorted({synthesis.DIMENSION_BY_KEY[k].source for k in frame.dimension}) or HEADLINE_SOURCES,
+        notes=[] if len(frame) else [f"No indicator has data within {prose.span(f.params.year_start, f.params.year_end)}."],
         data=frame.drop(columns="value_text"), compact=True)
 
 

@@ -21,6 +21,7 @@ from ..params import ReportParams, country_name, group_label, join_names, local_
 
 QUADRANT_X, QUADRANT_Y = synthesis.HEADLINE
 LANGUAGES = {"sv": "och", "nb": "og", "da": "og", "fi": "ja", "is": "og"}
+NONE_WORDS = {"sv": "inga", "nb": "ingen", "da": "ingen", "fi": "ei yhtään", "is": "engin"}  # an empty list
 # The test's outcome in each summary's language: (stands out, does not stand out, cannot be tested).
 OUTCOMES = {
     "sv": ("gruppen sticker ut bland Europas länder", "gruppen sticker inte ut bland Europas länder",
@@ -274,7 +275,8 @@ def localised_values(f: Findings) -> dict[str, str]:
         "n_others_strong", "n_beating", "random_share", "random_size", "random_pool", "random_as_good")}
     out["loc_random_draws"] = comma(v["random_draws"])
     for language, conjunction in LANGUAGES.items():
-        local = lambda codes: join_names([local_country_name(c, language) for c in codes], conjunction) or "–"  # noqa: E731
+        local = lambda codes: (join_names([local_country_name(c, language) for c in codes], conjunction)  # noqa: E731
+                               or NONE_WORDS[language])
         out[f"{language}_countries"] = local(f.params.countries)
         out[f"{language}_ai_missing"] = local(f.missing("ai_enterprises"))
         out[f"{language}_unplaced"] = local(f.unplaced)
@@ -316,7 +318,7 @@ def standing_table(f: Findings):
     frame["beaten"] = [f"{b} of {o} ({prose.percent(p, 0)})" if o else "no other country"
                        for b, o, p in zip(frame.others_below, frame.others, frame.percentile)]
     notes = [f"Ranks among all European countries with data (1 = highest); {country_name(c)} has no data on "
-             f"{', '.join(frame.indicator[frame.missing.str.contains(country_name(c))].str.lower())}."
+             f"{'; '.join(frame.indicator[frame.missing.str.contains(country_name(c))])}."
              for c in f.params.countries if frame.missing.str.contains(country_name(c)).any()]
     return tables.table(
         frame, name="synthesis-standing",

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ai_culture_report import synthesis
+from ai_culture_report import prose, synthesis
 from ai_culture_report.chapters.synthesis import comma
 from ai_culture_report.params import local_country_name, validate
 
@@ -241,3 +241,19 @@ def test_share_text_keeps_small_shares_visible():
 
     assert share_text(0.0009) == "0.09%"
     assert share_text(0.25) == "25.0%"
+
+
+def test_charts_show_the_numbers_the_text_glues():
+    chapter, found = chapter_findings(("DK", "PL", "IS"))
+    values = chapter.glue_values(found)
+    quadrant = chapter.quadrant_chart(found)
+    median = quadrant.data[quadrant.data.role.str.startswith("median")].iloc[0]
+    assert (median.culture_index, median.ai_index) == pytest.approx(found.random.selection)
+    assert values["n_strong_both"] in quadrant.title and values["beating_phrase"] in quadrant.title
+    random = chapter.random_chart(found)
+    assert random.title.startswith(values["random_share"]) and random.data.groups.sum() == found.random.draws
+    board = chapter.scoreboard_chart(found).data.set_index(["geo", "dimension"])
+    low = prose.percent(board.loc[("PL", "culture_employment"), "value"])
+    assert values["culture_range"].startswith(f"{low} (Poland)")
+    sensitivity = chapter.sensitivity_chart(found).data
+    assert set(sensitivity[sensitivity.geo == "IS"].position) == {"no data"}  # not drawn like a failure

@@ -175,7 +175,7 @@ def test_values(f: Findings) -> dict[str, str]:
     r = f.random
     return {
         "n_placed": str(len(f.placed)), "n_strong_both": str(len(f.strong)), "n_with_both": str(len(f.placed)),
-        "n_pool": str(len(f.quadrants)), "placed_names": names_or(f.placed), "unplaced_names": names_or(f.unplaced),
+        "n_pool": str(len(f.quadrants)), "n_above_both": str(len(f.strong) + len(f.others_strong)), "placed_names": names_or(f.placed), "unplaced_names": names_or(f.unplaced),
         "strong_names": names_or(f.strong), "n_others_strong": str(len(f.others_strong)),
         "others_strong_phrase": prose.other_countries(len(f.others_strong)),
         "n_beating": str(len(f.beating)), "beating_phrase": prose.other_countries(len(f.beating)),
@@ -238,7 +238,7 @@ def verdict(f: Findings) -> str:
         return (f"No data on both cultural employment and enterprise AI use for {params.names_of(params.countries)}, "
                 "so the data cannot test whether the selection combines the two.")
     text = (f"Of the {v['n_pool']} countries with data on cultural employment and enterprise AI use, "
-            f"{len(f.strong) + len(f.others_strong)} are above the {params.aggregate_name} on both: "
+            f"{v['n_above_both']} are above the {params.aggregate_name} on both: "
             f"{v['n_strong_both']} of the {v['n_placed']} {group_label(params)} and {v['others_strong_phrase']}. "
             f"The group's median is beaten on both by {v['beating_phrase']}, and {v['random_share']} of "
             f"{v['random_draws']} random groups of {v['random_group']} do as well.")
@@ -412,8 +412,8 @@ def quadrant_chart(f: Findings, name: str = "synthesis-quadrant"):
     points = quadrant_points(f)
     v = glue_values(f)
     selected, median = group_label(params), f"median of the {group_label(params)}"
-    title = (f"{v['n_strong_both']} of {v['n_placed']} {selected} are above the reference on both, and so are "
-             f"{v['others_strong_phrase']}; the group median is beaten on both by {v['beating_phrase']}"
+    title = (f"{v['n_strong_both']} of {v['n_placed']} {selected} and {v['others_strong_phrase']} are above the "
+             f"reference on both; the group median is beaten on both by {v['beating_phrase']}"
              if f.placed else f"{params.names_of(params.countries)} cannot be placed: no data on both")
     base = alt.Chart(points).encode(
         x=alt.X("culture_index:Q", title=f"Cultural employment, index (reference = 1), {v['culture_year']}",

@@ -437,8 +437,8 @@ def quadrant_chart(f: Findings, name: str = "synthesis-quadrant"):
     rule = dict(strokeDash=[4, 3], color="#333333")
     chart = alt.layer(alt.Chart(ones).mark_rule(**rule).encode(x="one:Q"),
                       alt.Chart(ones).mark_rule(**rule).encode(y="one:Q"), dots, right, left).properties(
-        title=alt.Title(title, subtitle=f"Index = value over the {params.aggregate_name}'s; dashed lines: the "
-                                        "reference; other countries are named only if they beat the group median"),
+        title=alt.Title(title, subtitle=f"Index: a country's value over that of the {params.aggregate_name}; dashed "
+                                        "lines: the reference; other countries named only if they beat the median"),
         width=560, height=420)
     notes = [f"Not shown for lack of data on both indicators: {names_or(f.unplaced)}."] if f.unplaced else []
     notes.append("Cultural employment and AI adoption are measured in different years (the latest of each).")

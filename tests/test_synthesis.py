@@ -247,7 +247,7 @@ def test_charts_show_the_numbers_the_text_glues():
     chapter, found = chapter_findings(("DK", "PL", "IS"))
     values = chapter.glue_values(found)
     quadrant = chapter.quadrant_chart(found)
-    median = quadrant.data[quadrant.data.role.str.startswith("median")].iloc[0]
+    median = quadrant.data[quadrant.data.role == chapter.MEDIAN_ROLE].iloc[0]
     assert (median.culture_index, median.ai_index) == pytest.approx(found.random.selection)
     assert values["n_strong_both"] in quadrant.title and values["beating_phrase"] in quadrant.title
     random = chapter.random_chart(found)

@@ -133,7 +133,7 @@ def share_text(share: float | None) -> str:
 
 def ranks_text(standing) -> str:
     """'Denmark 1st, Finland 2nd' for the selected countries with data, best first."""
-    return ", ".join(f"{country_name(g)} {prose.ordinal(r)}" for g, r in standing.ranks) or "none with data"
+    return ", ".join(f"{country_name(g)} {prose.ordinal(r)}" for g, r in standing.ranks) or "no data"
 
 
 def names_or(codes, none: str = "none") -> str:
@@ -165,7 +165,7 @@ def standing_values(f: Findings) -> dict[str, str]:
     for prefix, key in (("culture", QUADRANT_X), ("ai", QUADRANT_Y)):
         s = f.standing(key)
         out[f"{prefix}_ranks"] = ranks_text(s) if s else "no data"
-        out[f"{prefix}_percentile"] = prose.percent(s.percentile, 0) if s and s.ranks and s.others else "not available"
+        out[f"{prefix}_percentile"] = prose.percent(s.percentile, 0) if s and s.ranks and s.others else "no data"
         out[f"{prefix}_n_countries"] = str(s.n_countries if s else 0)
         out[f"{prefix}_others"] = str(s.others if s else 0)
     return out
@@ -186,6 +186,11 @@ def test_values(f: Findings) -> dict[str, str]:
         "random_pool": str(r.pool if r else len(f.quadrants)), "random_as_good": prose.number(r.as_good, 0) if r
         else "not computed", "random_share": share_text(r.share if r else None),
         "n_stable": str(len(f.stable)), "n_combinations": str(f.n_combinations),
+        "strong_of_group": (f"{len(f.strong)} of the {len(f.placed)} {group_label(f.params)}" if f.placed
+                            else f"none of the {group_label(f.params)}, for lack of data"),
+        "random_result": (f"{share_text(r.share)} of {prose.number(r.draws, 0)} random groups of "
+                          f"{prose.count_noun(r.size, 'country', 'countries')} do as well" if r else
+                          "none drawn, as no selected country has data on both"),
         "test_outcome": outcome_phrase(synthesis.stands_out(r)),
         "test_threshold": prose.percent(100 * synthesis.STANDS_OUT_SHARE, 0),
     }
@@ -193,7 +198,7 @@ def test_values(f: Findings) -> dict[str, str]:
 
 def outcome_phrase(stands_out: bool | None) -> str:
     if stands_out is None:
-        return "cannot be tested: no data on both"
+        return "cannot be tested for lack of data on both"
     return "stands out among European countries" if stands_out else "does not stand out among European countries"
 
 
@@ -386,18 +391,22 @@ def scoreboard_chart(f: Findings):
                   notes=notes)
 
 
+MEDIAN_ROLE = "group median"
+OTHER_ROLE = "other European countries"
+
+
 def quadrant_points(f: Findings) -> pd.DataFrame:
     """The quadrant chart's points: every country with both indices, plus the group's median."""
     points = f.quadrants.rename(columns={QUADRANT_X: "culture_index", QUADRANT_Y: "ai_index"}).copy()
     points["country"] = points.geo.map(country_name)
-    selected, median = group_label(f.params), f"median of the {group_label(f.params)}"
-    points["role"] = [selected if g in f.params.countries else "other European countries" for g in points.geo]
+    selected, median = group_label(f.params), MEDIAN_ROLE
+    points["role"] = [selected if g in f.params.countries else OTHER_ROLE for g in points.geo]
     points["beats_group"] = points.geo.isin(f.beating)
     if f.random is not None and len(f.placed) > 1:
         points = pd.concat([points, pd.DataFrame([{
             "geo": "", "country": median, "role": median, "culture_index": f.random.selection[0],
             "ai_index": f.random.selection[1], "quadrant": "", "beats_group": False}])], ignore_index=True)
-    points["label"] = [c if (r != "other European countries" or b) else ""
+    points["label"] = [c if (r != OTHER_ROLE or b) else ""
                        for c, r, b in zip(points.country, points.role, points.beats_group)]
     return points
 
@@ -411,7 +420,9 @@ def quadrant_chart(f: Findings, name: str = "synthesis-quadrant"):
                               HEADLINE_SOURCES)
     points = quadrant_points(f)
     v = glue_values(f)
-    selected, median = group_label(params), f"median of the {group_label(params)}"
+    selected, median = group_label(params), MEDIAN_ROLE
+    roles = [(r, c, m) for r, c, m in ((selected, SELECTED_COLOUR, "circle"), (median, AGGREGATE_COLOUR, "diamond"),
+                                       (OTHER_ROLE, CONTEXT_GREY, "circle")) if r in set(points.role)]
     title = (f"{v['n_strong_both']} of {v['n_placed']} {selected} and {v['others_strong_phrase']} are above the "
              f"reference on both; the group median is beaten on both by {v['beating_phrase']}"
              if f.placed else f"{params.names_of(params.countries)} cannot be placed: no data on both")
@@ -421,11 +432,10 @@ def quadrant_chart(f: Findings, name: str = "synthesis-quadrant"):
         y=alt.Y("ai_index:Q", title=f"Enterprises using AI, index (reference = 1), {v['ai_year']}",
                 scale=alt.Scale(zero=False)))
     dots = base.mark_point(filled=True, size=90, opacity=0.9).encode(
-        color=alt.Color("role:N", title=None, legend=alt.Legend(orient="top"),
-                        scale=alt.Scale(domain=[selected, median, "other European countries"],
-                                        range=[SELECTED_COLOUR, AGGREGATE_COLOUR, CONTEXT_GREY])),
-        shape=alt.Shape("role:N", legend=None, scale=alt.Scale(domain=[selected, median, "other European countries"],
-                                                                range=["circle", "diamond", "circle"])),
+        color=alt.Color("role:N", title=None, legend=alt.Legend(orient="top", labelLimit=0),
+                        scale=alt.Scale(domain=[r for r, _, _ in roles], range=[c for _, c, _ in roles])),
+        shape=alt.Shape("role:N", legend=None, scale=alt.Scale(domain=[r for r, _, _ in roles],
+                                                                range=[m for _, _, m in roles])),
         tooltip=[alt.Tooltip("country:N", title="Country"), alt.Tooltip("culture_index:Q", format=".2f"),
                  alt.Tooltip("ai_index:Q", format=".2f"), alt.Tooltip("quadrant:N")])
     # Names only for the selection, its median and the countries beating it: 29 names would overlap.
@@ -445,7 +455,7 @@ def quadrant_chart(f: Findings, name: str = "synthesis-quadrant"):
     description = (f"Scatter plot of {len(f.quadrants)} European countries: cultural employment index against "
                    "enterprise AI index. " + "; ".join(f"{r.country}: culture {prose.number(r.culture_index, 2)}, "
                                                       f"AI {prose.number(r.ai_index, 2)}"
-                                                      for r in points[points.role != "other European countries"]
+                                                      for r in points[points.role != OTHER_ROLE]
                                                       .itertuples()) + ".")
     data_ = points[["geo", "country", "role", "culture_index", "ai_index", "quadrant", "beats_group"]]
     return figure(chart, name=name, description=description, data=data_, sources=HEADLINE_SOURCES, notes=notes)

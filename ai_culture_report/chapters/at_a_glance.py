@@ -13,10 +13,10 @@ load = synthesis_chapter.load
 findings = synthesis_chapter.findings
 
 # The values the page's text pastes (all short: numbers, names, phrases).
-KEYS = ("region_name", "strong_of_group", "random_result", "n_pool", "n_above_both", "aggregate_name", "group_label", "n_strong_both", "n_placed", "others_strong_phrase",
-        "beating_names", "random_draws", "random_size", "random_group", "random_pool", "random_share", "culture_ranks",
-        "culture_n_countries", "ai_ranks", "ai_n_countries", "culture_year", "ai_year", "n_creative_hubs",
-        "n_hub_countries", "unplaced_names", "culture_percentile", "ai_percentile", "test_outcome", "test_threshold")
+KEYS = ("region_name", "test_outcome", "test_threshold", "culture_year", "ai_year", "n_pool", "n_above_both",
+        "aggregate_name", "strong_of_group", "others_strong_phrase", "culture_ranks", "culture_n_countries",
+        "ai_ranks", "ai_n_countries", "culture_percentile", "ai_percentile", "beating_names", "random_pool",
+        "random_result", "unplaced_names", "n_creative_hubs", "n_hub_countries")
 
 
 def glue_values(found: synthesis_chapter.Findings) -> dict[str, str]:

@@ -151,11 +151,10 @@ def range_values(f: Findings, key: str, prefix: str, digits: int = 1) -> dict[st
                   f"{fmt(rows.value.max(), digits)} ({country_name(rows.geo.iloc[0])})")
     else:
         spread = f"{fmt(rows.value.iloc[0], digits)} ({country_name(rows.geo.iloc[0])})" if len(rows) else "no data"
-    return {f"{prefix}_range": spread, f"{prefix}_year": str(year or "no year in the data"), f"{prefix}_ref": fmt(ref, digits), f"{prefix}_ref_label": label,
+    return {f"{prefix}_range": spread, f"{prefix}_year": str(year or "no year in the data"),
+            f"{prefix}_ref": fmt(ref, digits), f"{prefix}_ref_label": label,
             f"{prefix}_low": fmt(rows.value.min(), digits) if len(rows) else "not available",
             f"{prefix}_high": fmt(rows.value.max(), digits) if len(rows) else "not available",
-            f"{prefix}_low_country": country_name(rows.geo.iloc[-1]) if len(rows) else "none",
-            f"{prefix}_high_country": country_name(rows.geo.iloc[0]) if len(rows) else "none",
             f"{prefix}_n_above": str(int((rows["index"] > 1).sum())), f"{prefix}_n": str(len(rows)),
             f"{prefix}_missing": names_or(f.missing(key))}
 
@@ -175,7 +174,8 @@ def test_values(f: Findings) -> dict[str, str]:
     r = f.random
     return {
         "n_placed": str(len(f.placed)), "n_strong_both": str(len(f.strong)), "n_with_both": str(len(f.placed)),
-        "n_pool": str(len(f.quadrants)), "n_above_both": str(len(f.strong) + len(f.others_strong)), "placed_names": names_or(f.placed), "unplaced_names": names_or(f.unplaced),
+        "n_pool": str(len(f.quadrants)), "n_above_both": str(len(f.strong) + len(f.others_strong)),
+        "placed_names": names_or(f.placed), "unplaced_names": names_or(f.unplaced),
         "strong_names": names_or(f.strong), "n_others_strong": str(len(f.others_strong)),
         "others_strong_phrase": prose.other_countries(len(f.others_strong)),
         "n_beating": str(len(f.beating)), "beating_phrase": prose.other_countries(len(f.beating)),
@@ -307,7 +307,7 @@ def reference_table(f: Findings):
                  tables.Column("reference", "Reference"), tables.Column("value_text", "Value", numeric=True),
                  tables.Column("why", "Why this reference")],
         sources=sorted({synthesis.DIMENSION_BY_KEY[k].source for k in frame.dimension}) or HEADLINE_SOURCES,
-        notes=[] if len(frame) else [f"No indicator has data within {prose.span(f.params.year_start, f.params.year_end)}."],
+        notes=[] if len(frame) else [f"No indicator has data in {prose.span(f.params.year_start, f.params.year_end)}."],
         data=frame.drop(columns="value_text"), compact=True)
 
 
@@ -406,8 +406,9 @@ def quadrant_points(f: Findings) -> pd.DataFrame:
         points = pd.concat([points, pd.DataFrame([{
             "geo": "", "country": median, "role": median, "culture_index": f.random.selection[0],
             "ai_index": f.random.selection[1], "quadrant": "", "beats_group": False}])], ignore_index=True)
-    points["label"] = [c if (r != OTHER_ROLE or b) else ""
-                       for c, r, b in zip(points.country, points.role, points.beats_group)]
+    # Other countries beating the median are labelled with their code (a note gives the key): names would overlap.
+    points["label"] = [c if r != OTHER_ROLE else (g if b else "")
+                       for g, c, r, b in zip(points.geo, points.country, points.role, points.beats_group)]
     return points
 
 
@@ -447,10 +448,14 @@ def quadrant_chart(f: Findings, name: str = "synthesis-quadrant"):
     rule = dict(strokeDash=[4, 3], color="#333333")
     chart = alt.layer(alt.Chart(ones).mark_rule(**rule).encode(x="one:Q"),
                       alt.Chart(ones).mark_rule(**rule).encode(y="one:Q"), dots, right, left).properties(
-        title=alt.Title(title, subtitle=f"Index: a country's value over that of the {params.aggregate_name}; dashed "
-                                        "lines: the reference; other countries named only if they beat the median"),
+        title=alt.Title(title, subtitle=f"Index: a country's value over that of the {params.aggregate_name}; "
+                                        "dashed lines: the reference; codes: other countries above the group median "
+                                        "on both"),
         width=560, height=420)
     notes = [f"Not shown for lack of data on both indicators: {names_or(f.unplaced)}."] if f.unplaced else []
+    if f.beating:
+        notes.append("Codes of the countries above the group median on both: "
+                     + "; ".join(f"{c} {country_name(c)}" for c in f.beating) + ".")
     notes.append("Cultural employment and AI adoption are measured in different years (the latest of each).")
     description = (f"Scatter plot of {len(f.quadrants)} European countries: cultural employment index against "
                    "enterprise AI index. " + "; ".join(f"{r.country}: culture {prose.number(r.culture_index, 2)}, "

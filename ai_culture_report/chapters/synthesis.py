@@ -409,7 +409,28 @@ def quadrant_points(f: Findings) -> pd.DataFrame:
     # Other countries beating the median are labelled with their code (a note gives the key): names would overlap.
     points["label"] = [c if r != OTHER_ROLE else (g if b else "")
                        for g, c, r, b in zip(points.geo, points.country, points.role, points.beats_group)]
+    at_median = (points.role == selected) & np.isclose(points.culture_index, points.culture_index[
+        points.role == median].max()) & np.isclose(points.ai_index, points.ai_index[points.role == median].max())
+    if at_median.any():  # a country that is the median on both axes: one label, not two on one spot
+        points.loc[at_median, "label"] = points.loc[at_median, "label"] + " (= group median)"
+        points.loc[points.role == median, "label"] = ""
+    points["side"] = label_sides(points)
     return points
+
+
+def label_sides(points: pd.DataFrame, width: int = 560, height: int = 420) -> list[str]:
+    """'right' for each label, or 'left' where a label on the right would run into another point's label
+    (estimated at 7 pixels a character on the chart's scales); the group median's label goes left."""
+    x_unit = width / max(float(points.culture_index.max() - points.culture_index.min()), 1e-9)
+    y_unit = height / max(float(points.ai_index.max() - points.ai_index.min()), 1e-9)
+    px, py = points.culture_index.to_numpy() * x_unit, points.ai_index.to_numpy() * y_unit
+    sides = []
+    for i, (label, role) in enumerate(zip(points.label, points.role)):
+        end = px[i] + 8 + 7 * len(label)
+        crowded = any(j != i and points.label.iloc[j] and abs(py[j] - py[i]) < 14 and px[i] < px[j] - 4 < end
+                      for j in range(len(points)))
+        sides.append("left" if role == MEDIAN_ROLE or (label and crowded) else "right")
+    return sides
 
 
 def quadrant_chart(f: Findings, name: str = "synthesis-quadrant"):
@@ -440,17 +461,17 @@ def quadrant_chart(f: Findings, name: str = "synthesis-quadrant"):
         tooltip=[alt.Tooltip("country:N", title="Country"), alt.Tooltip("culture_index:Q", format=".2f"),
                  alt.Tooltip("ai_index:Q", format=".2f"), alt.Tooltip("quadrant:N")])
     # Names only for the selection, its median and the countries beating it: 29 names would overlap.
-    right = base.transform_filter(f"datum.label != '' && datum.role != '{median}'").mark_text(
+    right = base.transform_filter("datum.label != '' && datum.side == 'right'").mark_text(
         align="left", dx=8, fontSize=11, color="#111111").encode(text="label:N")
-    left = base.transform_filter(f"datum.role == '{median}'").mark_text(
+    left = base.transform_filter("datum.label != '' && datum.side == 'left'").mark_text(
         align="right", dx=-9, dy=8, fontSize=11, color="#111111").encode(text="label:N")
     ones = pd.DataFrame({"one": [1.0]})
     rule = dict(strokeDash=[4, 3], color="#333333")
     chart = alt.layer(alt.Chart(ones).mark_rule(**rule).encode(x="one:Q"),
                       alt.Chart(ones).mark_rule(**rule).encode(y="one:Q"), dots, right, left).properties(
         title=alt.Title(title, subtitle=f"Index: a country's value over that of the {params.aggregate_name}; "
-                                        "dashed lines: the reference; codes: other countries above the group median "
-                                        "on both"),
+                                        "dashed lines: the reference" + ("; codes: other countries above the group "
+                                                                         "median on both" if f.beating else "")),
         width=560, height=420)
     notes = [f"Not shown for lack of data on both indicators: {names_or(f.unplaced)}."] if f.unplaced else []
     if f.beating:

@@ -257,3 +257,20 @@ def test_charts_show_the_numbers_the_text_glues():
     assert values["culture_range"].startswith(f"{low} (Poland)")
     sensitivity = chapter.sensitivity_chart(found).data
     assert set(sensitivity[sensitivity.geo == "IS"].position) == {"no data"}  # not drawn like a failure
+
+
+def test_labels_that_would_collide_move_left():
+    from ai_culture_report.chapters.synthesis import MEDIAN_ROLE, OTHER_ROLE, label_sides
+
+    points = pd.DataFrame({"culture_index": [1.0, 1.02, 2.0, 1.5], "ai_index": [1.0, 1.0, 2.0, 1.5],
+                           "label": ["Lithuania", "MT", "Far away", "group median"],
+                           "role": ["selected", OTHER_ROLE, "selected", MEDIAN_ROLE]})
+    assert label_sides(points) == ["left", "right", "right", "left"]
+
+
+def test_later_changes_are_listed_briefly():
+    chapter, found = chapter_findings()
+    later = pd.DataFrame({"geo": ["DK", "DK"], "indicator": chapter.LATER_CHANGES[:1] * 2, "year": [2023, 2024],
+                          "value": [-7.1, 12.0], "unit": ["PCH_PRE", "THS_PER"]})
+    found = chapter.findings(chapter.Inputs(params=found.params, table=TABLE, later_culture=later))
+    assert chapter.later_culture_text(found) == "Denmark −7.1% (2023), +12 thousand (2024)"

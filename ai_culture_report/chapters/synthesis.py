@@ -223,15 +223,16 @@ def glue_values(f: Findings) -> dict[str, str]:
 
 
 def later_culture_text(f: Findings) -> str:
-    """'Finland (+2.1% in 2023)': later changes quoted in Eurostat's texts, or 'none'."""
+    """'Finland −7.1% (2024); Sweden −11 thousand (2023), −7.7% (2024)': later changes quoted in Eurostat's
+    texts, or 'none'."""
     if f.later_culture.empty:
         return "none"
     parts = []
     for geo, group in f.later_culture.groupby("geo"):
-        items = [prose.signed_percent(v) if u == "PCH_PRE" else f"{'−' if v < 0 else '+'}{abs(v):.0f} thousand"
-                 for v, u in zip(group.value, group.unit)]
-        parts.append(f"{country_name(geo)} ({', '.join(f'{i} in {y}' for i, y in zip(items, group.year))})")
-    return join_names(parts)
+        items = [(prose.signed_percent(v) if u == "PCH_PRE" else f"{'−' if v < 0 else '+'}{abs(v):.0f} thousand")
+                 + f" ({y})" for v, u, y in zip(group.value, group.unit, group.year)]
+        parts.append(f"{country_name(geo)} {', '.join(items)}")
+    return "; ".join(parts)
 
 
 # --------------------------------------------------------------------------- sentences the introduction pastes

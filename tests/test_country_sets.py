@@ -271,8 +271,7 @@ def _synthesis(params, inputs, show):
 
     found = chapter.findings(chapter.load(params))
     chapter.publish_all(found)
-    for name in ("reference_table", "scoreboard_chart", "standing_table", "quadrant_chart", "random_chart",
-                 "sensitivity_chart"):
+    for name in ("indicator_table", "scoreboard_chart", "quadrant_chart", "random_chart", "sensitivity_chart"):
         show(getattr(chapter, name)(found))
 
 

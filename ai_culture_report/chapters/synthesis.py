@@ -37,6 +37,7 @@ OUTCOMES = {
 }
 ABOVE, BELOW = "above the reference", "at or below the reference"
 HEADLINE_SOURCES = [synthesis.DIMENSION_BY_KEY[k].source for k in synthesis.HEADLINE]
+DIGITS = {"ai_publications": 0}  # decimals shown for an indicator's values (1 unless listed): text, table, chart
 LATER_CHANGES = ["cultural_employment_annual_growth", "cultural_employment_change_on_previous_year"]
 
 
@@ -141,20 +142,25 @@ def names_or(codes, none: str = "none") -> str:
     return join_names([country_name(c) for c in codes]) if codes else none
 
 
-def range_values(f: Findings, key: str, prefix: str, digits: int = 1) -> dict[str, str]:
+def value_text(key: str, value) -> str:
+    """One indicator value as every table, chart and sentence shows it."""
+    fmt = prose.percent if "%" in synthesis.DIMENSION_BY_KEY[key].unit else prose.number
+    return fmt(value, DIGITS.get(key, 1))
+
+
+def range_values(f: Findings, key: str, prefix: str) -> dict[str, str]:
     """Lowest and highest selected value, the reference and its year, for one indicator."""
     rows = f.selected(key)
     ref, label, year = f.reference(key)
-    fmt = prose.percent if "%" in synthesis.DIMENSION_BY_KEY[key].unit else prose.number
     if len(rows) > 1:
-        spread = (f"{fmt(rows.value.min(), digits)} ({country_name(rows.geo.iloc[-1])}) to "
-                  f"{fmt(rows.value.max(), digits)} ({country_name(rows.geo.iloc[0])})")
+        spread = (f"{value_text(key, rows.value.min())} ({country_name(rows.geo.iloc[-1])}) to "
+                  f"{value_text(key, rows.value.max())} ({country_name(rows.geo.iloc[0])})")
     else:
-        spread = f"{fmt(rows.value.iloc[0], digits)} ({country_name(rows.geo.iloc[0])})" if len(rows) else "no data"
+        spread = f"{value_text(key, rows.value.iloc[0])} ({country_name(rows.geo.iloc[0])})" if len(rows) else "no data"
     return {f"{prefix}_range": spread, f"{prefix}_year": str(year or "no year in the data"),
-            f"{prefix}_ref": fmt(ref, digits), f"{prefix}_ref_label": label,
-            f"{prefix}_low": fmt(rows.value.min(), digits) if len(rows) else "not available",
-            f"{prefix}_high": fmt(rows.value.max(), digits) if len(rows) else "not available",
+            f"{prefix}_ref": value_text(key, ref), f"{prefix}_ref_label": label,
+            f"{prefix}_low": value_text(key, rows.value.min()) if len(rows) else "not available",
+            f"{prefix}_high": value_text(key, rows.value.max()) if len(rows) else "not available",
             f"{prefix}_n_above": str(int((rows["index"] > 1).sum())), f"{prefix}_n": str(len(rows)),
             f"{prefix}_missing": names_or(f.missing(key))}
 
@@ -217,8 +223,8 @@ def glue_values(f: Findings) -> dict[str, str]:
     for prefix, key in (("culture", "culture_employment"), ("ai", "ai_enterprises"),
                         ("ict", "ai_information_sector"), ("genai", "genai_people")):
         values.update(range_values(f, key, prefix))
-    values.update(range_values(f, "ai_publications", "pubs", 0))
-    values.update(range_values(f, "hubs_per_million", "hubs", 1))
+    values.update(range_values(f, "ai_publications", "pubs"))
+    values.update(range_values(f, "hubs_per_million", "hubs"))
     return {**values, **standing_values(f), **test_values(f)}
 
 
@@ -298,44 +304,37 @@ def publish_all(f: Findings) -> None:
 
 # --------------------------------------------------------------------------- tables
 
-def reference_table(f: Findings):
-    frame = f.references.copy()
-    percent = frame.dimension.map(lambda k: "%" in synthesis.DIMENSION_BY_KEY[k].unit)
-    frame["value_text"] = [prose.percent(v) if p else prose.number(v, 1) for v, p in zip(frame.value, percent)]
-    return tables.table(
-        frame, name="synthesis-references", title="One reference per indicator: the value its index divides by",
-        columns=[tables.Column("indicator", "Indicator"), tables.Column("year", "Year"),
-                 tables.Column("reference", "Reference"), tables.Column("value_text", "Value", numeric=True),
-                 tables.Column("why", "Why this reference")],
-        sources=sorted({synthesis.DIMENSION_BY_KEY[k].source for k in frame.dimension}) or HEADLINE_SOURCES,
-        notes=[] if len(frame) else [f"No indicator has data in {prose.span(f.params.year_start, f.params.year_end)}."],
-        data=frame.drop(columns="value_text"), compact=True)
-
-
-def standing_table(f: Findings):
-    """Rank of each selected country and where the group median stands, per indicator."""
-    rows = [{"dimension": s.dimension, "indicator": synthesis.DIMENSION_BY_KEY[s.dimension].label,
-             "n_countries": s.n_countries, "ranks": ranks_text(s), "group_median_index": s.group_median,
-             "others_below": s.others_below, "others": s.others, "percentile": s.percentile,
-             "missing": names_or(s.missing, "")} for s in f.standings]
-    frame = pd.DataFrame(rows, columns=["dimension", "indicator", "n_countries", "ranks", "group_median_index",
-                                        "others_below", "others", "percentile", "missing"])
+def indicator_table(f: Findings):
+    """Each indicator's one reference and why, and where the group ranks on it among all countries with data."""
+    standing = pd.DataFrame([{"dimension": s.dimension, "n_countries": s.n_countries, "ranks": ranks_text(s),
+                              "group_median_index": s.group_median, "others_below": s.others_below,
+                              "others": s.others, "percentile": s.percentile, "missing": names_or(s.missing, "")}
+                             for s in f.standings],
+                            columns=["dimension", "n_countries", "ranks", "group_median_index", "others_below",
+                                     "others", "percentile", "missing"])
+    frame = f.references.merge(standing, on="dimension", how="left")
+    frame["reference_text"] = [f"{label}: {value_text(k, v)} ({y})"
+                               for k, label, v, y in zip(frame.dimension, frame.reference, frame.value, frame.year)]
     frame["median_text"] = [prose.number(v, 2) for v in frame.group_median_index]
     frame["beaten"] = [f"{b} of {o} ({prose.percent(p, 0)})" if o else "no other country"
                        for b, o, p in zip(frame.others_below, frame.others, frame.percentile)]
-    notes = [f"Ranks among all European countries with data (1 = highest); {country_name(c)} has no data on "
-             f"{'; '.join(frame.indicator[frame.missing.str.contains(country_name(c))])}."
-             for c in f.params.countries if frame.missing.str.contains(country_name(c)).any()]
+    notes = ["Ranks among all European countries with data (1 = highest); the index divides by the reference."]
+    for c in f.params.countries:
+        lacking = frame.indicator[frame.missing.str.contains(country_name(c), regex=False)]
+        if len(lacking):
+            notes.append(f"{country_name(c)} has no data on: {'; '.join(lacking)}.")
+    if frame.empty:
+        notes = [f"No indicator has data in {prose.span(f.params.year_start, f.params.year_end)}."]
     return tables.table(
-        frame, name="synthesis-standing",
-        title=f"Where the {group_label(f.params)} rank among the European countries with data",
-        columns=[tables.Column("indicator", "Indicator"), tables.Column("n_countries", "Countries", numeric=True),
+        frame, name="synthesis-indicators",
+        title=f"Each indicator's reference, and where the {group_label(f.params)} rank",
+        columns=[tables.Column("indicator", "Indicator"), tables.Column("reference_text", "Reference"),
+                 tables.Column("why", "Why this reference"), tables.Column("n_countries", "Countries", numeric=True),
                  tables.Column("ranks", "Rank of each selected country"),
-                 tables.Column("median_text", "Median index", numeric=True),
+                 tables.Column("median_text", "Group median index", numeric=True),
                  tables.Column("beaten", "Others below the median")],
         sources=sorted({synthesis.DIMENSION_BY_KEY[k].source for k in frame.dimension}) or HEADLINE_SOURCES,
-        notes=notes or ["Ranks among all European countries with data (1 = highest)."],
-        data=frame.drop(columns=["median_text", "beaten"]), compact=True)
+        notes=notes, data=frame.drop(columns=["reference_text", "median_text", "beaten"]), compact=True)
 
 
 # --------------------------------------------------------------------------- charts
@@ -355,7 +354,8 @@ def scoreboard_chart(f: Findings):
     board = f.board.copy()
     board["country"] = board.geo.map(country_name)
     board["position"] = [position_label(i, 1.0, ABOVE, BELOW) for i in board["index"]]
-    board["cell"] = [NO_DATA_LABEL if pd.isna(v) else prose.number(v, 1) for v in board["value"]]
+    board["cell"] = [NO_DATA_LABEL if pd.isna(v) else value_text(k, v).rstrip("%")
+                     for k, v in zip(board.dimension, board["value"])]
     board["index_text"] = ["" if pd.isna(i) else f"× {prose.number(i, 2)}" for i in board["index"]]
     above = int((board.position == ABOVE).sum())
     with_data = int((board.position != NO_DATA_LABEL).sum())
@@ -378,7 +378,7 @@ def scoreboard_chart(f: Findings):
         title=alt.Title(f"The {group_label(params)} are above the reference in {above} of {with_data} "
                         "country-indicator cells with data", subtitle=subtitle),
         width=alt.Step(70), height=alt.Step(44))
-    notes = ["Each indicator's reference is stated in the table of references above.",
+    notes = ["Each indicator's reference is stated in the table above.",
              "Years differ by indicator: each uses its latest year in the data."]
     for label, group in board[board["value"].isna()].groupby("label", sort=False):
         notes.append(f"No data for {params.names_of(list(group.geo))}: {label}.")

@@ -217,7 +217,7 @@ def references(index_table: pd.DataFrame) -> pd.DataFrame:
         if current.empty:
             continue
         label = str(current["reference_label"].iloc[0])
-        why = "the source has no EU aggregate" if label.startswith("median") else "published by Eurostat"
+        why = "no EU aggregate in the source" if label.startswith("median") else "Eurostat publishes it"
         rows.append({"dimension": dimension.key, "indicator": dimension.label, "year": int(current["year"].iloc[0]),
                      "reference": label, "value": float(current["reference"].iloc[0]), "why": why})
     return pd.DataFrame(rows, columns=["dimension", "indicator", "year", "reference", "value", "why"])

@@ -181,6 +181,7 @@ def test_values(f: Findings) -> dict[str, str]:
     return {
         "n_placed": str(len(f.placed)), "n_strong_both": str(len(f.strong)), "n_with_both": str(len(f.placed)),
         "n_pool": str(len(f.quadrants)), "n_above_both": str(len(f.strong) + len(f.others_strong)),
+        "headline_reference": headline_reference(f),
         "placed_names": names_or(f.placed), "unplaced_names": names_or(f.unplaced),
         "strong_names": names_or(f.strong), "n_others_strong": str(len(f.others_strong)),
         "others_strong_phrase": prose.other_countries(len(f.others_strong)),
@@ -200,6 +201,12 @@ def test_values(f: Findings) -> dict[str, str]:
         "test_outcome": outcome_phrase(synthesis.stands_out(r)),
         "test_threshold": prose.percent(100 * synthesis.STANDS_OUT_SHARE, 0),
     }
+
+
+def headline_reference(f: Findings) -> str:
+    """'EU27 (2020 composition)' when both headline indicators compare with the aggregate, else 'reference'."""
+    labels = {f.reference(k)[1] for k in synthesis.HEADLINE}
+    return f.params.aggregate_name if labels == {f.params.aggregate_name} else "reference"
 
 
 def outcome_phrase(stands_out: bool | None) -> str:
@@ -250,7 +257,7 @@ def verdict(f: Findings) -> str:
         return (f"No data on both cultural employment and enterprise AI use for {params.names_of(params.countries)}, "
                 "so the data cannot test whether the selection combines the two.")
     text = (f"Of the {v['n_pool']} countries with data on cultural employment and enterprise AI use, "
-            f"{v['n_above_both']} are above the {params.aggregate_name} on both: "
+            f"{v['n_above_both']} are above the {v['headline_reference']} on both: "
             f"{v['n_strong_both']} of the {v['n_placed']} {group_label(params)} and {v['others_strong_phrase']}. "
             f"The group's median is beaten on both by {v['beating_phrase']}, and {v['random_share']} of "
             f"{v['random_draws']} random groups of {v['random_group']} do as well.")
@@ -470,7 +477,7 @@ def quadrant_chart(f: Findings, name: str = "synthesis-quadrant"):
     rule = dict(strokeDash=[4, 3], color="#333333")
     chart = alt.layer(alt.Chart(ones).mark_rule(**rule).encode(x="one:Q"),
                       alt.Chart(ones).mark_rule(**rule).encode(y="one:Q"), dots, right, left).properties(
-        title=alt.Title(title, subtitle=f"Index: a country's value over that of the {params.aggregate_name}; "
+        title=alt.Title(title, subtitle=f"Index: a country's value over that of the {v['headline_reference']}; "
                                         "dashed lines: the reference" + ("; codes: other countries above the group "
                                                                          "median on both" if f.beating else "")),
         width=560, height=420)

@@ -322,9 +322,11 @@ def indicator_table(f: Findings):
     frame = f.references.merge(standing, on="dimension", how="left")
     frame["reference_text"] = [f"{label}: {value_text(k, v)} ({y})"
                                for k, label, v, y in zip(frame.dimension, frame.reference, frame.value, frame.year)]
-    frame["median_text"] = [prose.number(v, 2) for v in frame.group_median_index]
-    frame["beaten"] = [f"{b} of {o} ({prose.percent(p, 0)})" if o else "no other country"
-                       for b, o, p in zip(frame.others_below, frame.others, frame.percentile)]
+    frame["median_text"] = [prose.number(v, 2, missing=NO_DATA_LABEL) for v in frame.group_median_index]
+    frame["beaten"] = [NO_DATA_LABEL if prose.is_missing(m) else
+                       (f"{b} of {o} ({prose.percent(p, 0)})" if o else "no other country")
+                       for m, b, o, p in zip(frame.group_median_index, frame.others_below, frame.others,
+                                             frame.percentile)]
     notes = ["Ranks among all European countries with data (1 = highest); the index divides by the reference."]
     for c in f.params.countries:
         lacking = frame.indicator[frame.missing.str.contains(country_name(c), regex=False)]

@@ -30,6 +30,9 @@ AGGREGATES = {
 }
 
 EARLIEST_YEAR = 2000
+# The synthesis compares the selection with random groups of countries: how many groups, drawn with which seed.
+DEFAULT_RANDOM_DRAWS = 10_000
+DEFAULT_RANDOM_SEED = 20261201
 
 
 def country_name(code: str) -> str:
@@ -97,6 +100,8 @@ class ReportParams:
     # The date the report speaks from: it decides whether a call is open or closed and whether a
     # project runs or has ended. None means the snapshot's date (:func:`data.snapshot_date`).
     as_of: str | None = None
+    random_draws: int = DEFAULT_RANDOM_DRAWS
+    random_groups_seed: int = DEFAULT_RANDOM_SEED
 
     @property
     def as_of_date(self) -> _dt.date:
@@ -127,6 +132,8 @@ def validate(
     region_name: str | None = None,
     region_short: str | None = None,
     as_of=None,
+    random_draws: int = DEFAULT_RANDOM_DRAWS,
+    random_groups_seed: int = DEFAULT_RANDOM_SEED,
 ) -> ReportParams:
     """Check parameter values and return them as :class:`ReportParams`."""
     if isinstance(countries, str):
@@ -163,6 +170,9 @@ def validate(
     if year_start > year_end:
         raise ParameterError(f"Impossible year range: year_start {year_start} is after year_end {year_end}.")
     as_of = _valid_as_of(as_of)
+    for label, value, lowest in (("random_draws", random_draws, 1), ("random_groups_seed", random_groups_seed, 0)):
+        if not isinstance(value, int) or isinstance(value, bool) or value < lowest:
+            raise ParameterError(f"The parameter {label!r} must be a whole number of at least {lowest}, not {value!r}.")
     names = [country_name(c) for c in countries]
     global _LAST_VALIDATED
     _LAST_VALIDATED = ReportParams(
@@ -173,6 +183,8 @@ def validate(
         year_start=year_start,
         year_end=year_end,
         as_of=as_of,
+        random_draws=random_draws,
+        random_groups_seed=random_groups_seed,
     )
     return _LAST_VALIDATED
 
@@ -209,6 +221,8 @@ def group_label(params: ReportParams) -> str:
 
 PARAMETER_KEYS = ("region_name", "region_short", "countries", "comparison_aggregate", "year_start", "year_end",
                   "as_of")
+# Keys a parameter file may set but need not: they have defaults, and only the synthesis reads them.
+OPTIONAL_KEYS = ("random_draws", "random_groups_seed")
 
 
 def load_params(path: Path | str) -> ReportParams:
@@ -222,10 +236,11 @@ def load_params(path: Path | str) -> ReportParams:
         raise ParameterError(f"The parameter file {path} is not valid YAML: {error}") from None
     if not isinstance(values, dict):
         raise ParameterError(f"The parameter file {path} must be a mapping of names to values.")
-    unknown = sorted(set(values) - set(PARAMETER_KEYS))
+    unknown = sorted(set(values) - set(PARAMETER_KEYS) - set(OPTIONAL_KEYS))
     if unknown:
+        known = ", ".join(PARAMETER_KEYS + OPTIONAL_KEYS)
         raise ParameterError(
-            f"The parameter file {path} has unknown key(s) {', '.join(unknown)}; known keys: {', '.join(PARAMETER_KEYS)}."
+            f"The parameter file {path} has unknown key(s) {', '.join(unknown)}; known keys: {known}."
         )
     if "countries" not in values:
         raise ParameterError(f"The parameter file {path} does not say which 'countries' to report on.")

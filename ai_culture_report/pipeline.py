@@ -38,6 +38,7 @@ from concurrent.futures import FIRST_COMPLETED, Executor, ProcessPoolExecutor, w
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import nbformat
 import yaml
 
 from .bookconfig import book_title, staged_config
@@ -302,6 +303,24 @@ def cell_label(number: int | None, source: str = "") -> str:
     return f"cell {number}" + (f" (`{line}`)" if line else "")
 
 
+def declared_parameters(notebook: Path) -> set[str]:
+    """The names assigned in a notebook's cell tagged ``parameters``.
+
+    Read with ``ast`` rather than papermill's inspector, which gives up on a line such as
+    ``as_of = None  # ...`` and would then drop the parameter.
+    """
+    import ast
+
+    names: set[str] = set()
+    for cell in nbformat.read(notebook, as_version=4).cells:
+        if cell.cell_type == "code" and "parameters" in cell.metadata.get("tags", []):
+            for node in ast.parse(cell.source).body:
+                targets = node.targets if isinstance(node, ast.Assign) else \
+                    [node.target] if isinstance(node, ast.AnnAssign) else []
+                names.update(t.id for t in targets if isinstance(t, ast.Name))
+    return names
+
+
 def execute_notebook(source: str, target: str, parameters: dict, cwd: str) -> dict:
     """Run one notebook with papermill (in a worker process); report the outcome, never raise.
 
@@ -333,6 +352,10 @@ def execute_notebook(source: str, target: str, parameters: dict, cwd: str) -> di
         return {"ok": ok, "seconds": time.perf_counter() - started, "step": "papermill",
                 "transport": manager.transport_used if manager is not None else "", **fields}
 
+    # Inject only what the notebook's parameters cell declares: a parameter of another chapter
+    # must neither override a local one of the same name nor be reported as unknown.
+    declared = declared_parameters(Path(source))
+    parameters = {name: value for name, value in parameters.items() if name in declared}
     forget_last_kernel()
     try:
         papermill.execute_notebook(

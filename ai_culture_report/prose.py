@@ -187,3 +187,16 @@ def count_words(n: int, capital: bool = False) -> str:
     """Small counts in words ('three'), larger ones in figures ('1,204'); capitalised to open a sentence."""
     text = _NUMBER_WORDS[n] if 0 <= n < len(_NUMBER_WORDS) else f"{n:,}"
     return text[:1].upper() + text[1:] if capital else text
+
+
+def other_countries(count: int) -> str:
+    """'no other country', '1 other country', '9 other countries' (reads after 'by' or 'and')."""
+    count = int(count)
+    if count == 0:
+        return "no other country"
+    return f"{count} other {'country' if count == 1 else 'countries'}"
+
+
+def count_noun(count: int, singular: str, plural: str) -> str:
+    """'1 country', '4 countries'."""
+    return f"{int(count)} {singular if int(count) == 1 else plural}"

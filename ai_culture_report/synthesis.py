@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from . import culture, data, measures, research
@@ -41,7 +42,11 @@ DIMENSIONS = [
     Dimension("hubs_creative_focus", "Hubs with a cultural and creative focus", "% of hubs with sector tags",
               "edih_catalogue_tags_long", "infrastructure"),
 ]
+# Horizon 2020 participations per million are not among them: the CORDIS extract holds only projects with
+# a Nordic partner, complete for the scope countries and partial for every other, so a cross-country
+# comparison would favour the scope by construction (the networks chapter uses it within the region).
 DIMENSION_BY_KEY = {d.key: d for d in DIMENSIONS}
+HEADLINE = ("culture_employment", "ai_enterprises")  # the two indicators the test of the answer rests on
 POPULATION = "worldbank_population_total_eu_eea_2010_2024"
 
 
@@ -198,3 +203,128 @@ def sensitivity(table: pd.DataFrame, params: ReportParams, x: str = "culture_emp
                     rows.append({"geo": geo, "reference": reference, "culture_year": x_year, "ai_year": y_year,
                                  "quadrant": quads["quadrant"].get(geo, "no data")})
     return pd.DataFrame(rows, columns=["geo", "reference", "culture_year", "ai_year", "quadrant"])
+
+
+# --------------------------------------------------------------------------- references, stated once
+
+def references(index_table: pd.DataFrame) -> pd.DataFrame:
+    """One row per indicator with data: the reference its index divides by, and why that one."""
+    rows = []
+    for dimension in DIMENSIONS:
+        current = index_table[index_table["dimension"] == dimension.key]
+        if current.empty:
+            continue
+        label = str(current["reference_label"].iloc[0])
+        why = "no EU aggregate in the source" if label.startswith("median") else "Eurostat publishes it"
+        rows.append({"dimension": dimension.key, "indicator": dimension.label, "year": int(current["year"].iloc[0]),
+                     "reference": label, "value": float(current["reference"].iloc[0]), "why": why})
+    return pd.DataFrame(rows, columns=["dimension", "indicator", "year", "reference", "value", "why"])
+
+
+# --------------------------------------------------------------------------- the test that can fail
+
+@dataclass(frozen=True)
+class Standing:
+    """Where the selection stands on one indicator among all countries with data (index, latest year)."""
+
+    dimension: str
+    n_countries: int  # countries with data, the selected ones included
+    ranks: tuple[tuple[str, int], ...]  # (selected country, rank: 1 = highest), best first
+    missing: tuple[str, ...]  # selected countries without data
+    group_median: float  # the selection's median index (the country's own for one country)
+    others: int  # countries with data outside the selection
+    others_below: int  # of them, with a lower index than the group median
+
+    @property
+    def percentile(self) -> float:
+        """Share (%) of the other countries with data that the group median is above."""
+        return 100 * self.others_below / self.others if self.others else math.nan
+
+
+def latest_indices(index_table: pd.DataFrame, dimension: str) -> pd.Series:
+    """Index by country on one dimension (the table holds one year per dimension)."""
+    rows = index_table[(index_table["dimension"] == dimension) & index_table["index"].notna()]
+    return rows.set_index("geo")["index"].astype(float)
+
+
+def rank_of(values: pd.Series, geo: str) -> int:
+    """Competition rank, 1 for the highest value: one more than the number of countries above."""
+    return int((values > values[geo]).sum()) + 1
+
+
+def standing(index_table: pd.DataFrame, dimension: str, countries) -> Standing:
+    values = latest_indices(index_table, dimension)
+    present = [c for c in countries if c in values.index]
+    ranks = sorted(((c, rank_of(values, c)) for c in present), key=lambda item: (item[1], item[0]))
+    median = float(values[present].median()) if present else math.nan
+    others = values.drop(present)
+    return Standing(dimension=dimension, n_countries=len(values), ranks=tuple(ranks),
+                    missing=tuple(c for c in countries if c not in values.index), group_median=median,
+                    others=len(others), others_below=int((others < median).sum()) if present else 0)
+
+
+def standings(index_table: pd.DataFrame, countries) -> list[Standing]:
+    """The standing on every indicator with data, in the order of :data:`DIMENSIONS`."""
+    found = [standing(index_table, d.key, countries) for d in DIMENSIONS]
+    return [s for s in found if s.n_countries]
+
+
+def headline_frame(index_table: pd.DataFrame, dimensions=HEADLINE) -> pd.DataFrame:
+    """Countries with an index on every headline indicator (one column each)."""
+    columns = {d: latest_indices(index_table, d) for d in dimensions}
+    return pd.DataFrame(columns).dropna()
+
+
+def countries_beating(index_table: pd.DataFrame, countries, dimensions=HEADLINE) -> tuple[str, ...]:
+    """Countries outside the selection above the selection's median on every headline indicator."""
+    frame = headline_frame(index_table, dimensions)
+    chosen = frame[frame.index.isin(countries)]
+    if chosen.empty:
+        return ()
+    above = (frame > chosen.median()).all(axis=1) & ~frame.index.isin(countries)
+    return tuple(sorted(frame.index[above]))
+
+
+@dataclass(frozen=True)
+class RandomGroups:
+    """The selection against random groups of as many countries, drawn from all countries with data."""
+
+    size: int  # selected countries with data on every headline indicator
+    pool: int  # countries with data on every headline indicator
+    draws: int
+    seed: int
+    selection: tuple[float, ...]  # the selection's median index on each headline indicator
+    medians: pd.DataFrame  # one row per random group: its median index on each headline indicator
+    as_good: int  # random groups whose medians are at least the selection's on every indicator
+
+    @property
+    def share(self) -> float:
+        return self.as_good / self.draws
+
+
+def random_groups(index_table: pd.DataFrame, countries, draws: int, seed: int,
+                  dimensions=HEADLINE) -> RandomGroups | None:
+    """Draw ``draws`` groups of the selection's size without replacement (numpy Generator seeded with
+    ``seed``) and count those that do at least as well on every headline indicator. None when no
+    selected country has data on all of them."""
+    frame = headline_frame(index_table, dimensions)
+    size = int(frame.index.isin(countries).sum())
+    if size == 0:
+        return None
+    rng = np.random.default_rng(seed)
+    # Sorting uniform random keys gives a random permutation per row; its first `size` entries are a group.
+    groups = rng.random((draws, len(frame))).argsort(axis=1)[:, :size]
+    medians = np.median(frame.to_numpy()[groups], axis=1)
+    selection = frame[frame.index.isin(countries)].median().to_numpy()
+    as_good = int((medians >= selection).all(axis=1).sum())
+    return RandomGroups(size=size, pool=len(frame), draws=draws, seed=seed,
+                        selection=tuple(float(v) for v in selection),
+                        medians=pd.DataFrame(medians, columns=list(dimensions)), as_good=as_good)
+
+
+STANDS_OUT_SHARE = 0.05  # a selection stands out if fewer random groups than this do as well (a 5% test)
+
+
+def stands_out(groups: RandomGroups | None) -> bool | None:
+    """Whether fewer than 5% of random groups do as well as the selection; None when it cannot be tested."""
+    return None if groups is None else groups.share < STANDS_OUT_SHARE

@@ -34,7 +34,8 @@ from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E
 pytestmark = needs_snapshot
 
 NOTEBOOKS = ("research_universities", "research_networks", "cultural_employment", "ai_enterprises",
-             "ai_people_skills", "policy_funding", "future_roles", "innovation_hubs", "synthesis")
+             "ai_people_skills", "policy_funding", "future_roles", "innovation_hubs",
+             "synthesis", "at_a_glance")
 # Future roles: ESCO is one European classification; the notebook's defaults, as in its parameters cell.
 FUTURE_ROLES_DEFAULTS = {"n_topics": 24, "random_seed": 42}
 
@@ -223,17 +224,24 @@ def _innovation_hubs(params, inputs, show):
 def _synthesis(params, inputs, show):
     from ai_culture_report.chapters import synthesis as chapter
 
-    evidence = chapter.Evidence(params)
-    chapter.publish_all(evidence)
-    show(chapter.scoreboard_chart(evidence))
-    show(chapter.quadrant_chart(evidence))
-    show(chapter.sensitivity_chart(evidence))
+    found = chapter.findings(chapter.load(params))
+    chapter.publish_all(found)
+    for name in ("indicator_table", "scoreboard_chart", "quadrant_chart", "random_chart", "sensitivity_chart"):
+        show(getattr(chapter, name)(found))
+
+
+def _at_a_glance(params, inputs, show):
+    from ai_culture_report.chapters import at_a_glance as chapter
+
+    found = chapter.findings(chapter.load(params))
+    chapter.publish_all(found)
+    show(chapter.chart(found))
 
 
 STEPS = {"research_universities": _research_universities, "research_networks": _research_networks,
          "cultural_employment": _cultural_employment, "ai_enterprises": _ai_enterprises,
          "ai_people_skills": _ai_people_skills, "policy_funding": _policy_funding, "future_roles": _future_roles,
-         "innovation_hubs": _innovation_hubs, "synthesis": _synthesis}
+         "innovation_hubs": _innovation_hubs, "synthesis": _synthesis, "at_a_glance": _at_a_glance}
 assert tuple(STEPS) == NOTEBOOKS
 
 

@@ -72,3 +72,17 @@ def test_join_names():
     assert join_names(["A"]) == "A"
     assert join_names(["A", "B"]) == "A and B"
     assert join_names(["A", "B", "C"], "or") == "A, B or C"
+
+
+def test_random_group_parameters_have_defaults_and_are_checked(tmp_path):
+    from ai_culture_report.params import DEFAULT_RANDOM_DRAWS, DEFAULT_RANDOM_SEED
+
+    params = validate(["DK"])
+    assert (params.random_draws, params.random_groups_seed) == (DEFAULT_RANDOM_DRAWS, DEFAULT_RANDOM_SEED)
+    assert validate(["DK"], random_draws=50, random_groups_seed=0).random_draws == 50
+    for bad in ({"random_draws": 0}, {"random_draws": True}, {"random_groups_seed": -1}, {"random_groups_seed": 1.5}):
+        with pytest.raises(ParameterError, match="whole number"):
+            validate(["DK"], **bad)
+    path = tmp_path / "seeded.yml"
+    path.write_text('countries: ["DK"]\nrandom_draws: 100\nrandom_groups_seed: 7\n')
+    assert (load_params(path).random_draws, load_params(path).random_groups_seed) == (100, 7)

@@ -91,3 +91,14 @@ def test_preview_table_of_contents_keeps_only_the_chosen_chapter():
     assert chosen.with_suffix("").as_posix() in files
     assert not any(f.startswith("chapters/") and f != chosen.with_suffix("").as_posix() and
                    (REPO / f"{f}.ipynb").exists() for f in files)
+
+
+def test_only_the_parameters_a_notebook_declares_are_injected(tmp_path):
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_code_cell('countries = ["DK"]\nas_of = None  # the date (YYYY-MM-DD)\n'
+                                                'random_seed: int = 42', metadata={"tags": ["parameters"]}),
+                      nbformat.v4.new_code_cell("other = 1")]
+    path = tmp_path / "chapter.ipynb"
+    nbformat.write(notebook, path)
+    # as_of survives the comment papermill's inspector cannot parse; 'other' is not a parameter
+    assert build.declared_parameters(path) == {"countries", "as_of", "random_seed"}

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import math
+from itertools import combinations
 
+import numpy as np
 import pandas as pd
 import pytest
 
-from ai_culture_report import synthesis
+from ai_culture_report import prose, synthesis
 from ai_culture_report.chapters.synthesis import comma
 from ai_culture_report.params import local_country_name, validate
 
@@ -100,3 +102,175 @@ def test_a_year_range_without_the_source_gives_no_index_and_no_quadrant():
     board = synthesis.scoreboard(index, early)
     assert board["value"].isna().all() and len(board) == 2 * len(synthesis.DIMENSIONS)
     assert synthesis.sensitivity(TABLE, early).empty
+
+
+# --------------------------------------------------------------------------- the test that can fail
+
+def index_table(values: dict[str, tuple[float, float]]) -> pd.DataFrame:
+    """An index table with the two headline indicators: {geo: (culture index, AI index)}; NaN = no data."""
+    rows = [{"geo": geo, "dimension": dim, "index": value}
+            for geo, pair in values.items() for dim, value in zip(synthesis.HEADLINE, pair) if not math.isnan(value)]
+    return pd.DataFrame(rows)
+
+
+# A: the selection (A1, A2); B beats their median on both, C only on culture, D on neither; E lacks AI.
+HEADLINES = index_table({"A1": (1.2, 2.0), "A2": (1.4, 1.6), "B": (1.5, 1.9), "C": (1.6, 0.9),
+                         "D": (0.8, 0.7), "E": (1.0, math.nan)})
+
+
+def test_standing_ranks_the_selection_among_all_countries_with_data():
+    culture = synthesis.standing(HEADLINES, "culture_employment", ["A1", "A2", "X"])
+    assert culture.n_countries == 6 and culture.missing == ("X",)
+    assert dict(culture.ranks) == {"A2": 3, "A1": 4}  # C 1.6 and B 1.5 above A2
+    assert culture.group_median == pytest.approx(1.3)
+    assert (culture.others, culture.others_below) == (4, 2)  # D and E below 1.3
+    assert culture.percentile == pytest.approx(50)
+    ai = synthesis.standing(HEADLINES, "ai_enterprises", ["A1", "E"])
+    assert ai.missing == ("E",) and ai.ranks == (("A1", 1),) and ai.n_countries == 5
+
+
+def test_ties_share_a_rank():
+    tied = index_table({"P": (1.0, 1.0), "Q": (1.0, 1.0), "R": (2.0, 2.0)})
+    assert dict(synthesis.standing(tied, "culture_employment", ["P", "Q"]).ranks) == {"P": 2, "Q": 2}
+
+
+def test_countries_beating_the_selection_on_both():
+    assert synthesis.countries_beating(HEADLINES, ["A1", "A2"]) == ("B",)
+    # a single country is its own median: A2 (1.4, 1.6) is beaten on both by B only (C is below on AI)
+    assert synthesis.countries_beating(HEADLINES, ["A2"]) == ("B",)
+    assert synthesis.countries_beating(HEADLINES, ["D"]) == ("A1", "A2", "B", "C")
+    assert synthesis.countries_beating(HEADLINES, ["E"]) == ()  # no data on both: nothing to beat
+
+
+def exact_share(frame: pd.DataFrame, chosen: list[str]) -> float:
+    """The share of all groups of the selection's size that do at least as well, by enumeration."""
+    target = frame.loc[chosen].median()
+    groups = list(combinations(frame.index, len(chosen)))
+    return sum(bool((frame.loc[list(g)].median() >= target).all()) for g in groups) / len(groups)
+
+
+def test_random_groups_approach_the_exact_share():
+    frame = synthesis.headline_frame(HEADLINES)
+    result = synthesis.random_groups(HEADLINES, ["A1", "A2", "E"], draws=20_000, seed=7)
+    assert (result.size, result.pool) == (2, 5)  # E has no AI figure: not in the group, not in the pool
+    assert result.selection == pytest.approx((1.3, 1.8))
+    assert len(result.medians) == 20_000
+    assert result.share == pytest.approx(exact_share(frame, ["A1", "A2"]), abs=0.01)
+
+
+def test_random_groups_are_repeatable_and_seeded():
+    first = synthesis.random_groups(HEADLINES, ["D", "C"], draws=500, seed=1)
+    again = synthesis.random_groups(HEADLINES, ["D", "C"], draws=500, seed=1)
+    other = synthesis.random_groups(HEADLINES, ["D", "C"], draws=500, seed=2)
+    assert first.as_good == again.as_good and first.medians.equals(again.medians)
+    assert not first.medians.equals(other.medians)
+
+
+def test_random_groups_for_one_country_and_for_none():
+    single = synthesis.random_groups(HEADLINES, ["B"], draws=5_000, seed=3)
+    # only B itself is at least as good as B on both: one country in five
+    assert single.size == 1 and single.share == pytest.approx(0.2, abs=0.02)
+    assert synthesis.random_groups(HEADLINES, ["E"], draws=10, seed=3) is None
+    assert synthesis.stands_out(None) is None
+
+
+def test_a_leading_group_stands_out_and_an_average_one_does_not():
+    rng = np.random.default_rng(0)
+    many = {f"C{i}": tuple(rng.uniform(0.5, 1.5, 2)) for i in range(30)}
+    many.update({"L1": (2.0, 2.0), "L2": (1.9, 2.1), "L3": (2.1, 1.9)})
+    table = index_table(many)
+    leaders = synthesis.random_groups(table, ["L1", "L2", "L3"], draws=5_000, seed=4)
+    average = synthesis.random_groups(table, ["C0", "C1", "C2"], draws=5_000, seed=4)
+    assert synthesis.stands_out(leaders) and leaders.share < 0.01
+    assert not synthesis.stands_out(average)
+    assert synthesis.countries_beating(table, ["L1", "L2", "L3"]) == ()
+
+
+def test_the_biased_horizon_indicator_is_not_compared_across_countries():
+    assert "research_network" not in synthesis.DIMENSION_BY_KEY
+    assert all("Horizon" not in d.label for d in synthesis.DIMENSIONS)
+
+
+def test_each_indicator_has_one_reference_and_a_reason():
+    refs = synthesis.references(synthesis.indices(TABLE, PARAMS)).set_index("dimension")
+    assert refs.loc["culture_employment", "reference"] == "EU27 (2020 composition)"
+    assert refs.loc["ai_publications", "reference"].startswith("median")
+    assert refs.loc["ai_publications", "why"] != refs.loc["culture_employment", "why"]
+    assert refs.index.is_unique
+
+
+# --------------------------------------------------------------------------- the chapter's findings
+
+def chapter_findings(countries=("DK", "IS"), draws=2_000):
+    from ai_culture_report.chapters import synthesis as chapter
+
+    params = validate(list(countries), "EU27_2020", 2011, 2025, "two countries", "Test", random_draws=draws)
+    later = pd.DataFrame(columns=["geo", "indicator", "year", "value", "unit"])
+    return chapter, chapter.findings(chapter.Inputs(params=params, table=TABLE, later_culture=later))
+
+
+def test_findings_place_the_selection_and_say_who_cannot_be_placed():
+    chapter, found = chapter_findings()
+    assert found.placed == ("DK",) and found.unplaced == ("IS",)  # Iceland has no AI figure
+    assert found.strong == ("DK",) and found.others_strong == ()  # PL is below on both
+    assert found.beating == () and found.random.size == 1 and found.random.pool == 2
+    assert found.random.draws == 2_000 and found.random.seed == found.params.random_groups_seed
+    values = chapter.glue_values(found)
+    assert values["unplaced_names"] == "Iceland" and values["beating_names"] == "none"
+    assert values["random_share"] == chapter.share_text(found.random.as_good / 2_000)
+    assert "as are no other country" not in chapter.verdict(found)
+
+
+def test_every_value_the_pages_paste_is_short():
+    chapter, found = chapter_findings(("DK", "IS", "PL"))
+    long = {k: v for k, v in {**chapter.glue_values(found), **chapter.localised_values(found)}.items()
+            if len(v.split()) > 12}
+    assert not long
+
+
+def test_a_selection_without_data_on_both_is_not_tested():
+    chapter, found = chapter_findings(("IS",))
+    assert found.random is None and found.placed == ()
+    values = chapter.glue_values(found)
+    assert values["random_share"] == "not computed" and values["test_outcome"].startswith("cannot be tested")
+    assert "cannot test" in chapter.verdict(found) and "Iceland" in chapter.verdict(found)
+
+
+def test_share_text_keeps_small_shares_visible():
+    from ai_culture_report.chapters.synthesis import share_text
+
+    assert share_text(0.0009) == "0.09%"
+    assert share_text(0.25) == "25.0%"
+
+
+def test_charts_show_the_numbers_the_text_glues():
+    chapter, found = chapter_findings(("DK", "PL", "IS"))
+    values = chapter.glue_values(found)
+    quadrant = chapter.quadrant_chart(found)
+    median = quadrant.data[quadrant.data.role == chapter.MEDIAN_ROLE].iloc[0]
+    assert (median.culture_index, median.ai_index) == pytest.approx(found.random.selection)
+    assert values["n_strong_both"] in quadrant.title and values["beating_phrase"] in quadrant.title
+    random = chapter.random_chart(found)
+    assert random.title.startswith(values["random_share"]) and random.data.groups.sum() == found.random.draws
+    board = chapter.scoreboard_chart(found).data.set_index(["geo", "dimension"])
+    low = prose.percent(board.loc[("PL", "culture_employment"), "value"])
+    assert values["culture_range"].startswith(f"{low} (Poland)")
+    sensitivity = chapter.sensitivity_chart(found).data
+    assert set(sensitivity[sensitivity.geo == "IS"].position) == {"no data"}  # not drawn like a failure
+
+
+def test_labels_that_would_collide_move_left():
+    from ai_culture_report.chapters.synthesis import MEDIAN_ROLE, OTHER_ROLE, label_sides
+
+    points = pd.DataFrame({"culture_index": [1.0, 1.02, 2.0, 1.5], "ai_index": [1.0, 1.0, 2.0, 1.5],
+                           "label": ["Lithuania", "MT", "Far away", "group median"],
+                           "role": ["selected", OTHER_ROLE, "selected", MEDIAN_ROLE]})
+    assert label_sides(points) == ["left", "right", "right", "left"]
+
+
+def test_later_changes_are_listed_briefly():
+    chapter, found = chapter_findings()
+    later = pd.DataFrame({"geo": ["DK", "DK"], "indicator": chapter.LATER_CHANGES[:1] * 2, "year": [2023, 2024],
+                          "value": [-7.1, 12.0], "unit": ["PCH_PRE", "THS_PER"]})
+    found = chapter.findings(chapter.Inputs(params=found.params, table=TABLE, later_culture=later))
+    assert chapter.later_culture_text(found) == "Denmark −7.1% (2023), +12 thousand (2024)"

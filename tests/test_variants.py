@@ -80,7 +80,7 @@ SPARSE_SAYS = {
     "cultural_employment": "No cultural-employment data for Liechtenstein",
     "innovation_hubs": "The catalogue lists no hub in Switzerland",
     "ai_people_skills": "Liechtenstein is not in Eurostat's data on generative AI",
-    "synthesis": "Liechtenstein and Switzerland are absent from the Eurostat AI data",
+    "synthesis": "Not in Eurostat's AI surveys: Liechtenstein and Switzerland",
 }
 
 

@@ -1,22 +1,44 @@
-"""Synthesis chapter: the scoreboard, the quadrant chart, the sensitivity check and the key findings.
+"""Synthesis chapter: where the region stands among all countries with data, tested against random groups.
 
-The key findings are published as glue keys that the introduction and the summaries in five
-Nordic languages paste, so every number in them is the number in the charts.
+``load(params)`` reads the indicator table; ``findings(inputs)`` computes every number once (a frozen
+:class:`Findings`); the charts, the tables and the glued values read the findings. The notebook's
+markdown carries the sentences; the introduction, the conclusions, the summaries in five Nordic
+languages and the "At a glance" page paste the values glued here.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import altair as alt
+import numpy as np
 import pandas as pd
 
-from .. import prose, synthesis
-from ..charts import CONTEXT_GREY, PALETTE, figure, message_figure
-from ..params import ReportParams, country_name, join_names, local_country_name, group_label
+from .. import data, prose, synthesis, tables
+from ..charts import (ABOVE_COLOUR, AGGREGATE_COLOUR, BELOW_COLOUR, CONTEXT_GREY, NO_DATA_COLOUR, NO_DATA_LABEL,
+                      SELECTED_COLOUR, colour_name, figure, message_figure, position_label)
+from ..params import ReportParams, country_name, group_label, join_names, local_country_name
 
-QUADRANT_X = "culture_employment"
-QUADRANT_Y = "ai_enterprises"
+QUADRANT_X, QUADRANT_Y = synthesis.HEADLINE
 LANGUAGES = {"sv": "och", "nb": "og", "da": "og", "fi": "ja", "is": "og"}
-
+NONE_WORDS = {"sv": "inga", "nb": "ingen", "da": "ingen", "fi": "ei yhtään", "is": "engin"}  # an empty list
+# The test's outcome in each summary's language: (stands out, does not stand out, cannot be tested).
+OUTCOMES = {
+    "sv": ("gruppen sticker ut bland Europas länder", "gruppen sticker inte ut bland Europas länder",
+           "gruppen kan inte prövas, eftersom data saknas"),
+    "nb": ("gruppen skiller seg ut blant landene i Europa", "gruppen skiller seg ikke ut blant landene i Europa",
+           "gruppen kan ikke prøves, fordi data mangler"),
+    "da": ("gruppen skiller sig ud blandt Europas lande", "gruppen skiller sig ikke ud blandt Europas lande",
+           "gruppen kan ikke afprøves, fordi der mangler data"),
+    "fi": ("ryhmä erottuu muista Euroopan maista", "ryhmä ei erotu muista Euroopan maista",
+           "ryhmää ei voida testata, koska tiedot puuttuvat"),
+    "is": ("hópurinn sker sig úr meðal Evrópulanda", "hópurinn sker sig ekki úr meðal Evrópulanda",
+           "ekki er hægt að prófa hópinn, þar sem gögn vantar"),
+}
+ABOVE, BELOW = "above the reference", "at or below the reference"
+HEADLINE_SOURCES = [synthesis.DIMENSION_BY_KEY[k].source for k in synthesis.HEADLINE]
+DIGITS = {"ai_publications": 0}  # decimals shown for an indicator's values (1 unless listed): text, table, chart
+LATER_CHANGES = ["cultural_employment_annual_growth", "cultural_employment_change_on_previous_year"]
 
 
 def comma(text: str) -> str:
@@ -24,331 +46,553 @@ def comma(text: str) -> str:
     return text.replace(",", "\u202f").replace(".", ",").replace("%", "\u00a0%")
 
 
-class Evidence:
-    """Everything the synthesis computes once, for the charts and the prose."""
+# --------------------------------------------------------------------------- inputs and findings
 
-    def __init__(self, params: ReportParams):
-        self.params = params
-        self.table = synthesis.indicator_table(params)
-        self.index = synthesis.indices(self.table, params)
-        self.board = synthesis.scoreboard(self.index, params)
-        self.quadrants = synthesis.quadrants(self.index, QUADRANT_X, QUADRANT_Y)
-        self.sensitivity = synthesis.sensitivity(self.table, params, QUADRANT_X, QUADRANT_Y)
+@dataclass(frozen=True)
+class Inputs:
+    params: ReportParams
+    table: pd.DataFrame  # every indicator for every European country and the aggregates, all years
+    later_culture: pd.DataFrame  # changes in cultural employment quoted in Eurostat's texts
+
+
+def load(params: ReportParams) -> Inputs:
+    return Inputs(params=params, table=synthesis.indicator_table(params),
+                  later_culture=data.load("cult_emp_headlines_text"))
+
+
+@dataclass(frozen=True)
+class Findings:
+    params: ReportParams
+    index: pd.DataFrame  # index of every country on every indicator (latest year)
+    board: pd.DataFrame  # selected countries x indicators, missing cells kept
+    references: pd.DataFrame  # one reference per indicator, and why
+    standings: tuple  # synthesis.Standing per indicator with data
+    quadrants: pd.DataFrame  # countries with both headline indices
+    placed: tuple[str, ...]  # selected countries with both headline indices
+    unplaced: tuple[str, ...]  # selected countries lacking one of them
+    strong: tuple[str, ...]  # selected countries above the reference on both
+    others_strong: tuple[str, ...]  # other countries above the reference on both
+    beating: tuple[str, ...]  # other countries above the selection's median on both
+    random: synthesis.RandomGroups | None
+    sensitivity: pd.DataFrame
+    stable: tuple[str, ...]  # placed countries strong in both in every combination of years and references
+    n_combinations: int
+    later_culture: pd.DataFrame  # quoted changes after the last year of the series, selected countries
+
+    def standing(self, dimension: str):
+        return next((s for s in self.standings if s.dimension == dimension), None)
+
+    def reference(self, dimension: str) -> tuple[float, str, int | None]:
+        rows = self.references[self.references.dimension == dimension]
+        if rows.empty:
+            return float("nan"), "no reference", None
+        return float(rows.value.iloc[0]), str(rows.reference.iloc[0]), int(rows.year.iloc[0])
 
     def selected(self, dimension: str) -> pd.DataFrame:
         rows = self.board[(self.board.dimension == dimension) & self.board["value"].notna()]
         return rows.sort_values(["value", "geo"], ascending=[False, True])
 
     def missing(self, dimension: str) -> list[str]:
-        rows = self.board[(self.board.dimension == dimension) & self.board["value"].isna()]
-        return list(rows.geo)
-
-    def reference(self, dimension: str) -> tuple[float, str, int | None]:
-        """The reference value, its label and the year (None when the report's years exclude the source)."""
-        rows = self.index[self.index.dimension == dimension]
-        if rows.empty:
-            return float("nan"), "no reference", None
-        first = rows.iloc[0]
-        return float(first.reference), str(first.reference_label), int(first.year)
+        return list(self.board[(self.board.dimension == dimension) & self.board["value"].isna()].geo)
 
 
-def _range_sentence(evidence: Evidence, dimension: str, what: str, digits: int = 1) -> str:
-    rows = evidence.selected(dimension)
-    ref, ref_label, year = evidence.reference(dimension)
-    if rows.empty:
-        params = evidence.params
-        return (f"No {what} is available for {params.names_of(params.countries)} in "
-                f"{prose.span(params.year_start, params.year_end)}.")
-    low, high = rows.iloc[-1], rows.iloc[0]
-    above = int((rows["index"] > 1).sum())
-    missing = evidence.missing(dimension)
-    missing_text = f" {evidence.params.names_of(missing)} {'is' if len(missing) == 1 else 'are'} not in the source." \
-        if missing else ""
-    return (f"In {year}, {what} ranged from {prose.percent(low.value, digits)} in {country_name(low.geo)} to "
-            f"{prose.percent(high.value, digits)} in {country_name(high.geo)}, against {prose.percent(ref, digits)} in "
-            f"the {ref_label}: {above} of {len(rows)} countries with data were above it.{missing_text}")
+def findings(inputs: Inputs) -> Findings:
+    params, table = inputs.params, inputs.table
+    index = synthesis.indices(table, params)
+    quads = synthesis.quadrants(index, QUADRANT_X, QUADRANT_Y)
+    chosen = quads[quads.geo.isin(params.countries)]
+    strong_rows = quads[quads.quadrant == "strong in both"]
+    sensitivity = synthesis.sensitivity(table, params, QUADRANT_X, QUADRANT_Y)
+    tested = sensitivity[sensitivity.quadrant != "no data"]
+    always = tested.groupby("geo")["quadrant"].agg(lambda q: bool((q == "strong in both").all()))
+    culture_year = synthesis.latest_common_year(table, QUADRANT_X, params)
+    later = inputs.later_culture
+    later = later[later.geo.isin(params.countries) & later.indicator.isin(LATER_CHANGES)
+                  & (later.year > (culture_year or params.year_end))].sort_values(["geo", "year"])
+    return Findings(
+        params=params, index=index, board=synthesis.scoreboard(index, params),
+        references=synthesis.references(index), standings=tuple(synthesis.standings(index, params.countries)),
+        quadrants=quads, placed=tuple(c for c in params.countries if c in set(chosen.geo)),
+        unplaced=tuple(c for c in params.countries if c not in set(chosen.geo)),
+        strong=tuple(c for c in params.countries if c in set(strong_rows.geo)),
+        others_strong=tuple(sorted(set(strong_rows.geo) - set(params.countries))),
+        beating=synthesis.countries_beating(index, params.countries),
+        random=synthesis.random_groups(index, params.countries, params.random_draws, params.random_groups_seed),
+        sensitivity=sensitivity, stable=tuple(g for g, ok in always.items() if ok),
+        n_combinations=int(tested.groupby("geo").size().max()) if len(tested) else 0,
+        later_culture=later if culture_year else later.iloc[0:0])
 
 
-def key_facts(evidence: Evidence) -> dict[str, str]:
-    params = evidence.params
-    facts = {
-        "region_name": params.region_name,
-        "aggregate_name": params.aggregate_name,
-        "key_culture": _range_sentence(evidence, "culture_employment", "the cultural share of employment"),
-        "key_ai": _range_sentence(evidence, "ai_enterprises", "the share of enterprises using AI"),
-        "key_ict": _range_sentence(evidence, "ai_information_sector",
-                                   "AI use among enterprises in information and communication"),
-        "key_genai": _range_sentence(evidence, "genai_people", "the share of people using generative AI"),
-    }
-    pubs = evidence.selected("ai_publications")
-    ref, ref_label, year = evidence.reference("ai_publications")
-    if len(pubs):
-        facts["key_research"] = (
-            f"In {year}, OpenAlex counted between {prose.number(pubs.value.min(), 0)} and "
-            f"{prose.number(pubs.value.max(), 0)} AI publications per million inhabitants in these countries, against "
-            f"{prose.number(ref, 0)} for the {ref_label} ({int((pubs['index'] > 1).sum())} of {len(pubs)} above).")
+# --------------------------------------------------------------------------- glued values (short)
+
+def share_text(share: float | None) -> str:
+    """A share of random groups: two decimals below 1% so that a small share does not read as zero."""
+    if share is None:
+        return "not computed"
+    return prose.percent(100 * share, 2 if share < 0.01 else 1)
+
+
+def ranks_text(standing) -> str:
+    """'Denmark 1st, Finland 2nd' for the selected countries with data, best first."""
+    return ", ".join(f"{country_name(g)} {prose.ordinal(r)}" for g, r in standing.ranks) or "no data"
+
+
+def names_or(codes, none: str = "none") -> str:
+    codes = list(codes)
+    return join_names([country_name(c) for c in codes]) if codes else none
+
+
+def value_text(key: str, value) -> str:
+    """One indicator value as every table, chart and sentence shows it."""
+    fmt = prose.percent if "%" in synthesis.DIMENSION_BY_KEY[key].unit else prose.number
+    return fmt(value, DIGITS.get(key, 1))
+
+
+def range_values(f: Findings, key: str, prefix: str) -> dict[str, str]:
+    """Lowest and highest selected value, the reference and its year, for one indicator."""
+    rows = f.selected(key)
+    ref, label, year = f.reference(key)
+    if len(rows) > 1:
+        spread = (f"{value_text(key, rows.value.min())} ({country_name(rows.geo.iloc[-1])}) to "
+                  f"{value_text(key, rows.value.max())} ({country_name(rows.geo.iloc[0])})")
     else:
-        facts["key_research"] = (f"No AI publication counts are available for {params.names_of(params.countries)} in "
-                                 f"{prose.span(params.year_start, params.year_end)}.")
-    hubs = evidence.selected("hubs_per_million")
-    focus = evidence.selected("hubs_creative_focus")
-    creative_any = int((focus.value > 0).sum())
-    facts["key_hubs"] = (
-        f"The innovation infrastructure is dense — {prose.number(hubs.value.min(), 1)} to "
-        f"{prose.number(hubs.value.max(), 1)} digital innovation hubs per million inhabitants — but among hubs that "
-        f"describe their offer, only {creative_any} of {len(focus)} countries {'has' if creative_any == 1 else 'have'} "
-        f"any hub tagged with a focus on the cultural and creative economy.") if len(hubs) else (
-        f"No digital innovation hub of {params.names_of(params.countries)} is listed in the EDIH catalogue.")
-    strong = evidence.quadrants[evidence.quadrants.geo.isin(params.countries)]
-    both = strong[strong.quadrant == "strong in both"]
-    missing = [c for c in params.countries if c not in set(strong.geo)]
-    stable = evidence.sensitivity[evidence.sensitivity.quadrant != "no data"]
-    stable_all = stable.groupby("geo")["quadrant"].agg(lambda q: (q == "strong in both").all())
-    n_stable = int(sum(bool(v) for v in stable_all))
-    culture_year = evidence.reference("culture_employment")[2]
-    facts["later_culture"] = later_culture_sentence(params, culture_year)
-    ai_year = evidence.reference("ai_enterprises")[2]
-    no_ai = evidence.missing("ai_enterprises")
-    facts["ai_missing_sentence"] = (
-        f"The Eurostat AI data have no year within {prose.span(params.year_start, params.year_end)}, so no country "
-        "can be placed in the quadrant." if ai_year is None else
-        f"{params.names_of(no_ai)} {'is' if len(no_ai) == 1 else 'are'} absent from the Eurostat AI data, so "
-        f"{'it' if len(no_ai) == 1 else 'they'} cannot be placed in the quadrant."
-        if no_ai else f"Every one of {params.names_of(params.countries)} is in the Eurostat AI data.")
-    facts["culture_last_year"] = str(culture_year) if culture_year else str(params.year_end)
-    facts["n_strong_both"] = str(len(both))
-    facts["n_with_both"] = str(len(strong))
-    facts["n_stable"] = str(n_stable)
-    facts["n_combinations"] = str(stable.groupby("geo").size().max() if len(stable) else 0)
-    facts["verdict"] = (
-        f"None of {params.names_of(params.countries)} has data on both cultural employment and enterprise AI use in "
-        f"{prose.span(params.year_start, params.year_end)}, so the data cannot say whether "
-        f"{'it combines' if len(params.countries) == 1 else 'they combine'} the two." if strong.empty else
-        f"{len(both)} of the {len(strong)} {group_label(params)} with data on both are more specialised in cultural "
-        f"employment than the {params.aggregate_name} and have more enterprises using AI"
-        + (f" ({params.names_of(list(both.geo))})" if len(both) else "")
-        + f"; {n_stable} of them stay so for every pair of years in the data and whether the reference is the EU "
-          f"aggregate or the median European country."
-        + (f" {params.names_of(missing)} cannot be placed: the Eurostat AI data do not cover "
-           f"{'it' if len(missing) == 1 else 'them'}." if missing else ""))
-    return facts
+        spread = f"{value_text(key, rows.value.iloc[0])} ({country_name(rows.geo.iloc[0])})" if len(rows) else "no data"
+    return {f"{prefix}_range": spread, f"{prefix}_year": str(year or "no year in the data"),
+            f"{prefix}_ref": value_text(key, ref), f"{prefix}_ref_label": label,
+            f"{prefix}_low": value_text(key, rows.value.min()) if len(rows) else "not available",
+            f"{prefix}_high": value_text(key, rows.value.max()) if len(rows) else "not available",
+            f"{prefix}_n_above": str(int((rows["index"] > 1).sum())), f"{prefix}_n": str(len(rows)),
+            f"{prefix}_missing": names_or(f.missing(key))}
 
 
-def later_culture_sentence(params: ReportParams, last_year: int | None) -> str:
-    """Headline changes that Eurostat texts quote for years after the data series end (rounded, not drawn)."""
-    from .. import data
-
-    if last_year is None:
-        return (f"The cultural-employment series has no year within {prose.span(params.year_start, params.year_end)}, "
-                "so the data say nothing about the cultural lead in these years.")
-
-    quoted = data.load("cult_emp_headlines_text")
-    changes = quoted[quoted["geo"].isin(params.countries) & (quoted["year"] > last_year)
-                     & quoted["indicator"].isin(["cultural_employment_annual_growth",
-                                                 "cultural_employment_change_on_previous_year"])]
-    if changes.empty:
-        return (f"Eurostat's texts quote no later figures for {params.names_of(params.countries)}, so the "
-                f"cultural lead after {last_year} is unknown.")
-    parts = []
-    for geo, group in changes.sort_values(["geo", "year"]).groupby("geo"):
-        items = [f"{prose.signed_percent(v)} in {y}" if u == "PCH_PRE" else f"{'−' if v < 0 else '+'}{abs(v):.0f} thousand in {y}"
-                 for v, y, u in zip(group.value, group.year, group.unit)]
-        parts.append(f"{country_name(geo)} ({join_names(items)})")
-    return (f"Eurostat's texts quote later changes in cultural employment for {join_names(parts)}: rounded figures "
-            f"that, if the data confirm them, would narrow the cultural lead.")
-
-
-def localised_facts(evidence: Evidence) -> dict[str, str]:
-    """Numbers and names for the summaries in Swedish, Norwegian, Danish, Finnish and Icelandic."""
-    params, out = evidence.params, {}
-    culture = evidence.selected("culture_employment")
-    ai = evidence.selected("ai_enterprises")
-    genai = evidence.selected("genai_people")
-    focus = evidence.selected("hubs_creative_focus")
-    c_ref, _, c_year = evidence.reference("culture_employment")
-    a_ref, _, a_year = evidence.reference("ai_enterprises")
-    g_ref, _, g_year = evidence.reference("genai_people")
-    out.update({
-        "loc_culture_year": str(c_year or "–"), "loc_ai_year": str(a_year or "–"),
-        "loc_genai_year": str(g_year or "–"),
-        "loc_culture_ref": comma(prose.percent(c_ref)), "loc_ai_ref": comma(prose.percent(a_ref)),
-        "loc_genai_ref": comma(prose.percent(g_ref)),
-        "loc_culture_low": comma(prose.percent(culture.value.min())) if len(culture) else "–",
-        "loc_culture_high": comma(prose.percent(culture.value.max())) if len(culture) else "–",
-        "loc_ai_low": comma(prose.percent(ai.value.min())) if len(ai) else "–",
-        "loc_ai_high": comma(prose.percent(ai.value.max())) if len(ai) else "–",
-        "loc_genai_low": comma(prose.percent(genai.value.min())) if len(genai) else "–",
-        "loc_genai_high": comma(prose.percent(genai.value.max())) if len(genai) else "–",
-        "loc_n_culture_above": str(int((culture["index"] > 1).sum())), "loc_n_culture": str(len(culture)),
-        "loc_n_ai_above": str(int((ai["index"] > 1).sum())), "loc_n_ai": str(len(ai)),
-        "loc_n_creative_hubs": str(int((focus.value > 0).sum())), "loc_n_hub_countries": str(len(focus)),
-        "loc_n_strong": evidence_strong_count(evidence),
-    })
-    for language, conjunction in LANGUAGES.items():
-        names = [local_country_name(c, language) for c in params.countries]
-        out[f"{language}_countries"] = join_names(names, conjunction)
-        missing = evidence.missing("ai_enterprises")
-        out[f"{language}_ai_missing"] = join_names([local_country_name(c, language) for c in missing], conjunction) \
-            if missing else "–"
+def standing_values(f: Findings) -> dict[str, str]:
+    out = {}
+    for prefix, key in (("culture", QUADRANT_X), ("ai", QUADRANT_Y)):
+        s = f.standing(key)
+        out[f"{prefix}_ranks"] = ranks_text(s) if s else "no data"
+        out[f"{prefix}_percentile"] = prose.percent(s.percentile, 0) if s and s.ranks and s.others else "no data"
+        out[f"{prefix}_n_countries"] = str(s.n_countries if s else 0)
+        out[f"{prefix}_others"] = str(s.others if s else 0)
     return out
 
 
-def evidence_strong_count(evidence: Evidence) -> str:
-    strong = evidence.quadrants[evidence.quadrants.geo.isin(evidence.params.countries)]
-    return str(int((strong.quadrant == "strong in both").sum()))
+def test_values(f: Findings) -> dict[str, str]:
+    r = f.random
+    return {
+        "n_placed": str(len(f.placed)), "n_strong_both": str(len(f.strong)), "n_with_both": str(len(f.placed)),
+        "n_pool": str(len(f.quadrants)), "n_above_both": str(len(f.strong) + len(f.others_strong)),
+        "headline_reference": headline_reference(f),
+        "placed_names": names_or(f.placed), "unplaced_names": names_or(f.unplaced),
+        "strong_names": names_or(f.strong), "n_others_strong": str(len(f.others_strong)),
+        "others_strong_phrase": prose.other_countries(len(f.others_strong)),
+        "n_beating": str(len(f.beating)), "beating_phrase": prose.other_countries(len(f.beating)),
+        "beating_names": names_or(f.beating, "none"),
+        "random_draws": prose.number(r.draws if r else f.params.random_draws, 0),
+        "random_seed": str(f.params.random_groups_seed), "random_size": str(r.size if r else 0),
+        "random_group": prose.count_noun(r.size if r else 0, "country", "countries"),
+        "random_pool": str(r.pool if r else len(f.quadrants)), "random_as_good": prose.number(r.as_good, 0) if r
+        else "not computed", "random_share": share_text(r.share if r else None),
+        "n_stable": str(len(f.stable)), "n_combinations": str(f.n_combinations),
+        "strong_of_group": (f"{len(f.strong)} of the {len(f.placed)} {group_label(f.params)}" if f.placed
+                            else f"none of the {group_label(f.params)}, for lack of data"),
+        "random_result": (f"{share_text(r.share)} of {prose.number(r.draws, 0)} random groups of "
+                          f"{prose.count_noun(r.size, 'country', 'countries')} do as well" if r else
+                          "none drawn, as no selected country has data on both"),
+        "test_outcome": outcome_phrase(synthesis.stands_out(r)),
+        "test_threshold": prose.percent(100 * synthesis.STANDS_OUT_SHARE, 0),
+    }
 
 
-def publish_all(evidence: Evidence) -> None:
-    for key, text in {**key_facts(evidence), **localised_facts(evidence)}.items():
-        prose.publish(key, text)
+def headline_reference(f: Findings) -> str:
+    """'EU27 (2020 composition)' when both headline indicators compare with the aggregate, else 'reference'."""
+    labels = {f.reference(k)[1] for k in synthesis.HEADLINE}
+    return f.params.aggregate_name if labels == {f.params.aggregate_name} else "reference"
 
 
-def scoreboard_chart(evidence: Evidence):
-    params = evidence.params
-    board = evidence.board.copy()
+def outcome_phrase(stands_out: bool | None) -> str:
+    if stands_out is None:
+        return "cannot be tested for lack of data on both"
+    return "stands out among European countries" if stands_out else "does not stand out among European countries"
+
+
+def glue_values(f: Findings) -> dict[str, str]:
+    """Every short value the chapter and the pages that paste it show (at most a dozen words each)."""
+    params = f.params
+    focus = f.selected("hubs_creative_focus")
+    creative = int((focus.value > 0).sum())
+    culture_year = f.reference(QUADRANT_X)[2]
+    values = {"region_name": params.region_name, "aggregate_name": params.aggregate_name,
+              "group_label": group_label(params), "region_short": params.region_short,
+              "culture_last_year": str(culture_year or params.year_end),
+              "later_culture": later_culture_text(f), "n_creative_hubs": str(creative),
+              "n_hub_countries": str(len(focus)), "creative_hub_names": names_or(focus[focus.value > 0].geo),
+              "n_indicators": str(len(f.references))}
+    for prefix, key in (("culture", "culture_employment"), ("ai", "ai_enterprises"),
+                        ("ict", "ai_information_sector"), ("genai", "genai_people")):
+        values.update(range_values(f, key, prefix))
+    values.update(range_values(f, "ai_publications", "pubs"))
+    values.update(range_values(f, "hubs_per_million", "hubs"))
+    return {**values, **standing_values(f), **test_values(f)}
+
+
+def later_culture_text(f: Findings) -> str:
+    """'Finland −7.1% (2024); Sweden −11 thousand (2023), −7.7% (2024)': later changes quoted in Eurostat's
+    texts, or 'none'."""
+    if f.later_culture.empty:
+        return "none"
+    parts = []
+    for geo, group in f.later_culture.groupby("geo"):
+        items = [(prose.signed_percent(v) if u == "PCH_PRE" else f"{'−' if v < 0 else '+'}{abs(v):.0f} thousand")
+                 + f" ({y})" for v, u, y in zip(group.value, group.unit, group.year)]
+        parts.append(f"{country_name(geo)} {', '.join(items)}")
+    return "; ".join(parts)
+
+
+# --------------------------------------------------------------------------- sentences the introduction pastes
+
+def verdict(f: Findings) -> str:
+    """The answer in one sentence, from the tests (the introduction and the conclusions paste it)."""
+    params, v = f.params, glue_values(f)
+    if not f.placed:
+        return (f"No data on both cultural employment and enterprise AI use for {params.names_of(params.countries)}, "
+                "so the data cannot test whether the selection combines the two.")
+    text = (f"Of the {v['n_pool']} countries with data on cultural employment and enterprise AI use, "
+            f"{v['n_above_both']} are above the {v['headline_reference']} on both: "
+            f"{v['n_strong_both']} of the {v['n_placed']} {group_label(params)} and {v['others_strong_phrase']}. "
+            f"The group's median is beaten on both by {v['beating_phrase']}, and {v['random_share']} of "
+            f"{v['random_draws']} random groups of {v['random_group']} do as well.")
+    if f.unplaced:
+        text += f" {params.names_of(f.unplaced)} cannot be placed: no data on both."
+    return text
+
+
+def intro_sentences(f: Findings) -> dict[str, str]:
+    """The one-line findings the introduction pastes under each theme."""
+    v = glue_values(f)
+    out = {}
+    for key, prefix, what in (("key_culture", "culture", "the cultural share of employment"),
+                              ("key_ai", "ai", "the share of enterprises using AI"),
+                              ("key_ict", "ict", "AI use among enterprises in information and communication"),
+                              ("key_genai", "genai", "the share of people using generative AI"),
+                              ("key_research", "pubs", "AI publications per million inhabitants")):
+        out[key] = (f"In {v[prefix + '_year']}, {what} was {v[prefix + '_range']}, "
+                    f"against {v[prefix + '_ref']} for the {v[prefix + '_ref_label']}."
+                    if v[prefix + "_n"] != "0" else f"No data on {what} for {f.params.region_name}.")
+    out["key_hubs"] = (f"Among hubs that describe their offer, {v['n_creative_hubs']} of {v['n_hub_countries']} "
+                       "countries have any hub with a focus on the cultural and creative economy.")
+    out["verdict"] = verdict(f)
+    return out
+
+
+def localised_values(f: Findings) -> dict[str, str]:
+    """Numbers (decimal comma) and country names for the summaries in five Nordic languages."""
+    v = glue_values(f)
+    out = {f"loc_{k}": comma(v[k]) for k in (
+        "culture_year", "ai_year", "genai_year", "culture_ref", "ai_ref", "genai_ref", "culture_low",
+        "culture_high", "ai_low", "ai_high", "genai_low", "genai_high", "culture_n_above", "culture_n",
+        "ai_n_above", "ai_n", "n_creative_hubs", "n_hub_countries", "n_strong_both", "n_placed",
+        "n_others_strong", "n_beating", "random_share", "random_size", "random_pool", "random_as_good")}
+    out["loc_random_draws"] = comma(v["random_draws"])
+    for language, conjunction in LANGUAGES.items():
+        local = lambda codes: (join_names([local_country_name(c, language) for c in codes], conjunction)  # noqa: E731
+                               or NONE_WORDS[language])
+        out[f"{language}_countries"] = local(f.params.countries)
+        out[f"{language}_ai_missing"] = local(f.missing("ai_enterprises"))
+        out[f"{language}_unplaced"] = local(f.unplaced)
+        out[f"{language}_beating"] = local(f.beating)
+        verdict_code = synthesis.stands_out(f.random)
+        out[f"{language}_outcome"] = OUTCOMES[language][2 if verdict_code is None else (0 if verdict_code else 1)]
+    return out
+
+
+def publish_all(f: Findings) -> None:
+    prose.publish_all({**glue_values(f), **intro_sentences(f), **localised_values(f)})
+
+
+# --------------------------------------------------------------------------- tables
+
+def indicator_table(f: Findings):
+    """Each indicator's one reference and why, and where the group ranks on it among all countries with data."""
+    standing = pd.DataFrame([{"dimension": s.dimension, "n_countries": s.n_countries, "ranks": ranks_text(s),
+                              "group_median_index": s.group_median, "others_below": s.others_below,
+                              "others": s.others, "percentile": s.percentile, "missing": names_or(s.missing, "")}
+                             for s in f.standings],
+                            columns=["dimension", "n_countries", "ranks", "group_median_index", "others_below",
+                                     "others", "percentile", "missing"])
+    frame = f.references.merge(standing, on="dimension", how="left")
+    frame["reference_text"] = [f"{label}: {value_text(k, v)} ({y})"
+                               for k, label, v, y in zip(frame.dimension, frame.reference, frame.value, frame.year)]
+    frame["median_text"] = [prose.number(v, 2, missing=NO_DATA_LABEL) for v in frame.group_median_index]
+    frame["beaten"] = [NO_DATA_LABEL if prose.is_missing(m) else
+                       (f"{b} of {o} ({prose.percent(p, 0)})" if o else "no other country")
+                       for m, b, o, p in zip(frame.group_median_index, frame.others_below, frame.others,
+                                             frame.percentile)]
+    notes = ["Ranks among all European countries with data (1 = highest); the index divides by the reference."]
+    for c in f.params.countries:
+        lacking = frame.indicator[frame.missing.str.contains(country_name(c), regex=False)]
+        if len(lacking):
+            notes.append(f"{country_name(c)} has no data on: {'; '.join(lacking)}.")
+    if frame.empty:
+        notes = [f"No indicator has data in {prose.span(f.params.year_start, f.params.year_end)}."]
+    return tables.table(
+        frame, name="synthesis-indicators",
+        title=f"Each indicator's reference, and where the {group_label(f.params)} rank",
+        columns=[tables.Column("indicator", "Indicator"), tables.Column("reference_text", "Reference"),
+                 tables.Column("why", "Why this reference"), tables.Column("n_countries", "Countries", numeric=True),
+                 tables.Column("ranks", "Rank of each selected country"),
+                 tables.Column("median_text", "Group median index", numeric=True),
+                 tables.Column("beaten", "Others below the median")],
+        sources=sorted({synthesis.DIMENSION_BY_KEY[k].source for k in frame.dimension}) or HEADLINE_SOURCES,
+        notes=notes, data=frame.drop(columns=["reference_text", "median_text", "beaten"]), compact=True)
+
+
+# --------------------------------------------------------------------------- charts
+
+def position_colour(field_name: str, drawn, above: str = ABOVE, below: str = BELOW) -> tuple[alt.Color, str]:
+    """The grammar's above/below/no-data colours for the categories actually drawn, and the subtitle words
+    naming them ("blue: above the reference; light grey: no data")."""
+    pairs = [(c, k) for c, k in ((ABOVE_COLOUR, above), (BELOW_COLOUR, below), (NO_DATA_COLOUR, NO_DATA_LABEL))
+             if k in set(drawn)]
+    colour = alt.Color(f"{field_name}:N", legend=alt.Legend(title=None, orient="top"),
+                       scale=alt.Scale(domain=[k for _, k in pairs], range=[c for c, _ in pairs]))
+    return colour, "; ".join(f"{colour_name(c)}: {k}" for c, k in pairs).capitalize()
+
+
+def scoreboard_chart(f: Findings):
+    params = f.params
+    board = f.board.copy()
     board["country"] = board.geo.map(country_name)
-    board["cell"] = [("no data" if pd.isna(v) else f"{v:.1f}") for v in board["value"]]
-    board["index_text"] = [("" if pd.isna(i) else f"× {i:.2f}") for i in board["index"]]
-    with_data = board[board["index"].notna()]
-    above = int((with_data["index"] > 1).sum())
-    title = (f"The {group_label(params)} are above the reference in {above} of {len(with_data)} "
-             f"country-indicator cells with data")
+    board["position"] = [position_label(i, 1.0, ABOVE, BELOW) for i in board["index"]]
+    board["cell"] = [NO_DATA_LABEL if pd.isna(v) else value_text(k, v).rstrip("%")
+                     for k, v in zip(board.dimension, board["value"])]
+    board["index_text"] = ["" if pd.isna(i) else f"× {prose.number(i, 2)}" for i in board["index"]]
+    above = int((board.position == ABOVE).sum())
+    with_data = int((board.position != NO_DATA_LABEL).sum())
     order = [d.label for d in synthesis.DIMENSIONS]
     base = alt.Chart(board).encode(
-        x=alt.X("label:N", sort=order, title=None, axis=alt.Axis(labelAngle=-30, labelLimit=220)),
-        y=alt.Y("country:N", title=None, sort=[country_name(c) for c in params.countries]),
-    )
+        y=alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=320)),
+        x=alt.X("country:N", title=None, sort=[country_name(c) for c in params.countries],
+                axis=alt.Axis(orient="top", labelAngle=0)))
+    colour, words = position_colour("position", board.position)
     cells = base.mark_rect(stroke="white").encode(
-        color=alt.Color("index:Q", title="Index (reference = 1)",
-                        scale=alt.Scale(scheme="blueorange", domainMid=1, domain=[0, 2.2], clamp=True)),
+        color=colour,
         tooltip=[alt.Tooltip("country:N", title="Country"), alt.Tooltip("label:N", title="Indicator"),
-                 alt.Tooltip("value:Q", title="Value", format=".1f"), alt.Tooltip("unit:N", title="Unit"),
-                 alt.Tooltip("index:Q", title="Index", format=".2f"), alt.Tooltip("year:Q", title="Year"),
+                 alt.Tooltip("cell:N", title="Value"), alt.Tooltip("unit:N", title="Unit"),
+                 alt.Tooltip("index_text:N", title="Index"), alt.Tooltip("year:Q", title="Year"),
                  alt.Tooltip("reference_label:N", title="Reference")])
-    missing = base.transform_filter("!isValid(datum.index)").mark_rect(color="#EEEEEE", stroke="white")
     values = base.mark_text(dy=-7, fontSize=12, color="#111111").encode(text="cell:N")
     indices = base.mark_text(dy=9, fontSize=11, color="#111111").encode(text="index_text:N")
-    chart = alt.layer(cells, missing, values, indices).properties(
-        title=alt.Title(title, subtitle="Cells show the value (unit in the tooltip and the data) and the index "
-                                        "against the reference; grey cells have no data"),
-        width=alt.Step(88), height=alt.Step(46))
-    data = board[["geo", "country", "dimension", "label", "year", "value", "unit", "reference", "reference_label",
-                  "index"]]
-    notes = ["The reference is the comparison aggregate where Eurostat publishes one, otherwise the median of the "
-             "European countries with data (publications and hubs).",
+    subtitle = f"{words}. Each cell: the value and its index (reference = 1)"
+    chart = alt.layer(cells, values, indices).properties(
+        title=alt.Title(f"The {group_label(params)} are above the reference in {above} of {with_data} "
+                        "country-indicator cells with data", subtitle=subtitle),
+        width=alt.Step(70), height=alt.Step(44))
+    notes = ["Each indicator's reference is stated in the table above.",
              "Years differ by indicator: each uses its latest year in the data."]
-    missing_cells = board[board["value"].isna()]
-    for dimension, group in missing_cells.groupby("label", sort=False):
-        notes.append(f"No data for {params.names_of(list(group.geo))}: {dimension}.")
-    described = [f"{c}, {lab}: {cell}" + ("" if pd.isna(i) else f" (index {i:.2f})") + "."
+    for label, group in board[board["value"].isna()].groupby("label", sort=False):
+        notes.append(f"No data for {params.names_of(list(group.geo))}: {label}.")
+    described = [f"{c}, {lab}: {cell}" + ("" if pd.isna(i) else f" (index {prose.number(i, 2)})") + "."
                  for c, lab, cell, i in zip(board.country, board.label, board.cell, board["index"])]
     description = f"Heat map of {len(params.countries)} countries by {len(order)} indicators. " + " ".join(described)
+    data_ = board[["geo", "country", "dimension", "label", "year", "value", "unit", "reference", "reference_label",
+                   "index", "position"]]
     sources = sorted({d.source for d in synthesis.DIMENSIONS}) + [synthesis.POPULATION]
-    return figure(chart, name="synthesis-scoreboard", description=description, data=data, sources=sources,
+    return figure(chart, name="synthesis-scoreboard", description=description, data=data_, sources=sources,
                   notes=notes)
 
 
-def quadrant_chart(evidence: Evidence):
-    params = evidence.params
-    points = evidence.quadrants.copy()
-    if points.empty:
-        missing = [d.label.lower() for d in (synthesis.DIMENSION_BY_KEY[QUADRANT_X], synthesis.DIMENSION_BY_KEY[QUADRANT_Y])
-                   if evidence.reference(d.key)[2] is None]
-        reason = (f"The data have no year of {join_names(missing)} within "
-                  f"{prose.span(params.year_start, params.year_end)}." if missing else
-                  "No country has an index of both cultural employment and enterprise AI use.")
-        return message_figure("synthesis-quadrant", "No country can be placed on culture and AI together",
-                              f"{reason} Nothing is drawn.", [synthesis.DIMENSION_BY_KEY[QUADRANT_X].source,
-                                                              synthesis.DIMENSION_BY_KEY[QUADRANT_Y].source])
+MEDIAN_ROLE = "group median"
+OTHER_ROLE = "other European countries"
+
+
+def quadrant_points(f: Findings) -> pd.DataFrame:
+    """The quadrant chart's points: every country with both indices, plus the group's median."""
+    points = f.quadrants.rename(columns={QUADRANT_X: "culture_index", QUADRANT_Y: "ai_index"}).copy()
     points["country"] = points.geo.map(country_name)
-    points["role"] = ["selected" if g in params.countries else "other" for g in points.geo]
-    points = points.rename(columns={QUADRANT_X: "culture_index", QUADRANT_Y: "ai_index"})
-    picks = points[points.role == "selected"]
-    both = int((picks.quadrant == "strong in both").sum())
-    c_year = evidence.reference(QUADRANT_X)[2]
-    a_year = evidence.reference(QUADRANT_Y)[2]
-    title = (f"{both} of {len(picks)} {group_label(params)} with data combine cultural specialisation with "
-             f"above-average AI adoption" if len(picks) else
-             f"{params.names_of(params.countries)} cannot be placed: no data on both culture and AI; the other "
-             "European countries are shown")
+    selected, median = group_label(f.params), MEDIAN_ROLE
+    points["role"] = [selected if g in f.params.countries else OTHER_ROLE for g in points.geo]
+    points["beats_group"] = points.geo.isin(f.beating)
+    if f.random is not None and len(f.placed) > 1:
+        points = pd.concat([points, pd.DataFrame([{
+            "geo": "", "country": median, "role": median, "culture_index": f.random.selection[0],
+            "ai_index": f.random.selection[1], "quadrant": "", "beats_group": False}])], ignore_index=True)
+    # Other countries beating the median are labelled with their code (a note gives the key): names would overlap.
+    points["label"] = [c if r != OTHER_ROLE else (g if b else "")
+                       for g, c, r, b in zip(points.geo, points.country, points.role, points.beats_group)]
+    at_median = (points.role == selected) & np.isclose(points.culture_index, points.culture_index[
+        points.role == median].max()) & np.isclose(points.ai_index, points.ai_index[points.role == median].max())
+    if at_median.any():  # a country that is the median on both axes: one label, not two on one spot
+        points.loc[at_median, "label"] = points.loc[at_median, "label"] + " (= group median)"
+        points.loc[points.role == median, "label"] = ""
+    points["side"] = label_sides(points)
+    return points
+
+
+def label_sides(points: pd.DataFrame, width: int = 560, height: int = 420) -> list[str]:
+    """'right' for each label, or 'left' where a label on the right would run into another point's label
+    (estimated at 7 pixels a character on the chart's scales); the group median's label goes left."""
+    x_unit = width / max(float(points.culture_index.max() - points.culture_index.min()), 1e-9)
+    y_unit = height / max(float(points.ai_index.max() - points.ai_index.min()), 1e-9)
+    px, py = points.culture_index.to_numpy() * x_unit, points.ai_index.to_numpy() * y_unit
+    sides = []
+    for i, (label, role) in enumerate(zip(points.label, points.role)):
+        end = px[i] + 8 + 7 * len(label)
+        crowded = any(j != i and points.label.iloc[j] and abs(py[j] - py[i]) < 14 and px[i] < px[j] - 4 < end
+                      for j in range(len(points)))
+        sides.append("left" if role == MEDIAN_ROLE or (label and crowded) else "right")
+    return sides
+
+
+def quadrant_chart(f: Findings, name: str = "synthesis-quadrant"):
+    params = f.params
+    if f.quadrants.empty:
+        return message_figure(name, "No country can be placed on culture and AI together",
+                              "No country has an index of both cultural employment and enterprise AI use in the "
+                              f"years {prose.span(params.year_start, params.year_end)}. Nothing is drawn.",
+                              HEADLINE_SOURCES)
+    points = quadrant_points(f)
+    v = glue_values(f)
+    selected, median = group_label(params), MEDIAN_ROLE
+    roles = [(r, c, m) for r, c, m in ((selected, SELECTED_COLOUR, "circle"), (median, AGGREGATE_COLOUR, "diamond"),
+                                       (OTHER_ROLE, CONTEXT_GREY, "circle")) if r in set(points.role)]
+    title = (f"{v['n_strong_both']} of {v['n_placed']} {selected} and {v['others_strong_phrase']} are above the "
+             f"reference on both; the group median is beaten on both by {v['beating_phrase']}"
+             if f.placed else f"{params.names_of(params.countries)} cannot be placed: no data on both")
     base = alt.Chart(points).encode(
-        x=alt.X("culture_index:Q", title=f"Cultural employment share, index (reference = 1), {c_year}",
+        x=alt.X("culture_index:Q", title=f"Cultural employment, index (reference = 1), {v['culture_year']}",
                 scale=alt.Scale(zero=False)),
-        y=alt.Y("ai_index:Q", title=f"Enterprises using AI, index (reference = 1), {a_year}",
-                scale=alt.Scale(zero=False)),
-    )
-    dots = base.mark_circle(size=90, opacity=0.9).encode(
-        color=alt.Color("role:N", title=None, scale=alt.Scale(domain=["selected", "other"],
-                                                               range=[PALETTE[0], CONTEXT_GREY]),
-                        legend=alt.Legend(orient="top", labelExpr=f"datum.label == 'selected' ? "
-                                          f"'{group_label(params)}' : 'other European countries'")),
+        y=alt.Y("ai_index:Q", title=f"Enterprises using AI, index (reference = 1), {v['ai_year']}",
+                scale=alt.Scale(zero=False)))
+    dots = base.mark_point(filled=True, size=90, opacity=0.9).encode(
+        color=alt.Color("role:N", title=None, legend=alt.Legend(orient="top", labelLimit=0),
+                        scale=alt.Scale(domain=[r for r, _, _ in roles], range=[c for _, c, _ in roles])),
+        shape=alt.Shape("role:N", legend=None, scale=alt.Scale(domain=[r for r, _, _ in roles],
+                                                                range=[m for _, _, m in roles])),
         tooltip=[alt.Tooltip("country:N", title="Country"), alt.Tooltip("culture_index:Q", format=".2f"),
                  alt.Tooltip("ai_index:Q", format=".2f"), alt.Tooltip("quadrant:N")])
-    labels = base.mark_text(align="left", dx=7, fontSize=11).encode(
-        text="country:N", color=alt.condition(alt.datum.role == "selected", alt.value("#000000"),
-                                              alt.value("#555555")))
+    # Names only for the selection, its median and the countries beating it: 29 names would overlap.
+    right = base.transform_filter("datum.label != '' && datum.side == 'right'").mark_text(
+        align="left", dx=8, fontSize=11, color="#111111").encode(text="label:N")
+    left = base.transform_filter("datum.label != '' && datum.side == 'left'").mark_text(
+        align="right", dx=-9, dy=8, fontSize=11, color="#111111").encode(text="label:N")
     ones = pd.DataFrame({"one": [1.0]})
-    vertical = alt.Chart(ones).mark_rule(strokeDash=[4, 3], color="#333333").encode(x="one:Q")
-    horizontal = alt.Chart(ones).mark_rule(strokeDash=[4, 3], color="#333333").encode(y="one:Q")
-    chart = alt.layer(vertical, horizontal, dots, labels).properties(
-        title=alt.Title(title, subtitle=f"Index = country's value over the {params.aggregate_name}'s; "
-                                        "top right = above the reference on both"),
+    rule = dict(strokeDash=[4, 3], color="#333333")
+    chart = alt.layer(alt.Chart(ones).mark_rule(**rule).encode(x="one:Q"),
+                      alt.Chart(ones).mark_rule(**rule).encode(y="one:Q"), dots, right, left).properties(
+        title=alt.Title(title, subtitle=f"Index: a country's value over that of the {v['headline_reference']}; "
+                                        "dashed lines: the reference" + ("; codes: other countries above the group "
+                                                                         "median on both" if f.beating else "")),
         width=560, height=420)
-    missing = [c for c in params.countries if c not in set(points.geo)]
-    notes = [f"Not shown for lack of data on both indicators: {params.names_of(missing)}."] if missing else []
+    notes = [f"Not shown for lack of data on both indicators: {names_or(f.unplaced)}."] if f.unplaced else []
+    if f.beating:
+        notes.append("Codes of the countries above the group median on both: "
+                     + "; ".join(f"{c} {country_name(c)}" for c in f.beating) + ".")
     notes.append("Cultural employment and AI adoption are measured in different years (the latest of each).")
-    description = (f"Scatter plot of {len(points)} European countries: cultural employment index against AI "
-                   f"adoption index. " + "; ".join(f"{r.country}: culture {r.culture_index:.2f}, AI {r.ai_index:.2f}"
-                                                   for _, r in picks.iterrows()) + ".")
-    data = points[["geo", "country", "role", "culture_index", "ai_index", "quadrant"]]
-    return figure(chart, name="synthesis-quadrant", description=description, data=data,
-                  sources=[synthesis.DIMENSION_BY_KEY[QUADRANT_X].source, synthesis.DIMENSION_BY_KEY[QUADRANT_Y].source],
-                  notes=notes)
+    description = (f"Scatter plot of {len(f.quadrants)} European countries: cultural employment index against "
+                   "enterprise AI index. " + "; ".join(f"{r.country}: culture {prose.number(r.culture_index, 2)}, "
+                                                      f"AI {prose.number(r.ai_index, 2)}"
+                                                      for r in points[points.role != OTHER_ROLE]
+                                                      .itertuples()) + ".")
+    data_ = points[["geo", "country", "role", "culture_index", "ai_index", "quadrant", "beats_group"]]
+    return figure(chart, name=name, description=description, data=data_, sources=HEADLINE_SOURCES, notes=notes)
 
 
-def sensitivity_chart(evidence: Evidence):
-    params = evidence.params
-    frame = evidence.sensitivity.copy()
+BIN = 0.05  # width of the bins of the random-group chart, in index points
+
+
+def random_bins(groups: synthesis.RandomGroups) -> pd.DataFrame:
+    """How many random groups fall in each bin of median culture index x median AI index."""
+    binned = (np.floor(groups.medians.to_numpy() / BIN) * BIN).round(2)
+    frame = pd.DataFrame(binned, columns=["culture_from", "ai_from"]).value_counts().rename("groups").reset_index()
+    frame["culture_to"], frame["ai_to"] = (frame.culture_from + BIN).round(2), (frame.ai_from + BIN).round(2)
+    return frame.sort_values(["culture_from", "ai_from"]).reset_index(drop=True)
+
+
+def random_chart(f: Findings):
+    params, r = f.params, f.random
+    if r is None:
+        return message_figure("synthesis-random-groups", "No random-group comparison: no selected country has data",
+                              f"None of {params.names_of(params.countries)} has data on both cultural employment "
+                              "and enterprise AI use, so there is no group to compare. Nothing is drawn.",
+                              HEADLINE_SOURCES)
+    v = glue_values(f)
+    bins = random_bins(r)
+    marker = pd.DataFrame({"culture": [r.selection[0]], "ai": [r.selection[1]],
+                           "label": [f"the {group_label(params)}" if r.size > 1 else country_name(f.placed[0])]})
+    grid = alt.Chart(bins).mark_rect().encode(
+        x=alt.X("culture_from:Q", bin="binned", title="Median cultural-employment index of the group"),
+        x2="culture_to:Q", y=alt.Y("ai_from:Q", bin="binned", title="Median enterprise-AI index of the group"),
+        y2="ai_to:Q", color=alt.Color("groups:Q", title="Random groups", scale=alt.Scale(scheme="viridis")),
+        tooltip=[alt.Tooltip("culture_from:Q", title="Culture from"), alt.Tooltip("ai_from:Q", title="AI from"),
+                 alt.Tooltip("groups:Q", title="Random groups")])
+    rule = dict(strokeDash=[5, 3], color=AGGREGATE_COLOUR)
+    lines = [alt.Chart(marker).mark_rule(**rule).encode(x="culture:Q"),
+             alt.Chart(marker).mark_rule(**rule).encode(y="ai:Q")]
+    point = alt.Chart(marker).mark_point(shape="diamond", filled=True, size=140, color=AGGREGATE_COLOUR,
+                                         stroke="white")
+    text = alt.Chart(marker).mark_text(align="right", dx=-10, dy=-10, fontSize=12, fontWeight="bold")
+    chart = alt.layer(grid, *lines, point.encode(x="culture:Q", y="ai:Q"),
+                      text.encode(x="culture:Q", y="ai:Q", text="label:N")).properties(
+        title=alt.Title(f"{v['random_share']} of {v['random_draws']} random groups of {v['random_group']} match "
+                        f"the {group_label(params)} on both medians",
+                        subtitle=f"Each group drawn from the {r.pool} countries with data on both; black diamond "
+                                 "and dashed lines: the selection; a group does as well if it lies up and right"),
+        width=520, height=380)
+    notes = [f"Groups of {r.size} drawn without replacement; {r.draws} draws; numpy seed {r.seed}.",
+             f"Bins of {BIN} index points; the CSV holds the number of groups per bin."]
+    if f.unplaced:
+        notes.insert(0, f"Without data on both, and so not in the group: {names_or(f.unplaced)}.")
+    description = (f"Heat map of the median culture and AI indices of {r.draws} random groups of {r.size} "
+                   f"countries. The selection's medians are {prose.number(r.selection[0], 2)} and "
+                   f"{prose.number(r.selection[1], 2)}; {r.as_good} groups reach both.")
+    return figure(chart, name="synthesis-random-groups", description=description, data=bins,
+                  sources=HEADLINE_SOURCES, notes=notes)
+
+
+def sensitivity_summary(f: Findings) -> pd.DataFrame:
+    """Per country, reference and culture year: how many AI years place the country strong in both."""
+    frame = f.sensitivity.copy()
     frame["country"] = frame.geo.map(country_name)
-    frame["reference_label"] = frame.reference.map({"aggregate": f"Reference: {params.aggregate_name}",
-                                                    "median": "Reference: median European country"})
-    summary = (frame.assign(strong=frame.quadrant == "strong in both")
+    frame["reference_label"] = frame.reference.map({"aggregate": f"Against the {f.params.aggregate_name}",
+                                                    "median": "Against the median European country"})
+    summary = (frame.assign(strong=frame.quadrant == "strong in both", placed=frame.quadrant != "no data")
                .groupby(["geo", "country", "reference_label", "culture_year"], as_index=False)
-               .agg(ai_years=("ai_year", "size"), ai_years_strong=("strong", "sum"),
-                    no_data=("quadrant", lambda q: bool((q == "no data").all()))))
-    summary["ai_years_strong"] = summary["ai_years_strong"].astype(int)
-    with_data = summary[~summary.no_data]
-    if with_data.empty:
-        reason = (f"The data have no pair of years of cultural employment and enterprise AI use within "
-                  f"{prose.span(params.year_start, params.year_end)}." if summary.empty else
-                  f"The Eurostat data place none of {params.names_of(params.countries)} on both cultural employment "
-                  "and enterprise AI use in any year.")
+               .agg(ai_years=("placed", "sum"), ai_years_strong=("strong", "sum")))
+    summary["position"] = [NO_DATA_LABEL if n == 0 else ("strong in both every year" if s == n else
+                                                         "not in every year")
+                           for s, n in zip(summary.ai_years_strong, summary.ai_years)]
+    summary["cell"] = [f"{s}/{n}" if n else "" for s, n in zip(summary.ai_years_strong, summary.ai_years)]
+    return summary
+
+
+def sensitivity_chart(f: Findings):
+    params = f.params
+    summary = sensitivity_summary(f)
+    if summary.empty or (summary.position == NO_DATA_LABEL).all():
         return message_figure("synthesis-sensitivity", "The sensitivity check has no country to test",
-                              f"{reason} Nothing is drawn.", ["cult_emp_share", "isoc_eb_ai_e_ai_tany_ge10"])
-    n_countries = with_data.geo.nunique()
-    stable = with_data.groupby("geo").apply(lambda g: bool((g.ai_years_strong == g.ai_years).all()),
-                                            include_groups=False)
-    title = (f"{int(stable.sum())} of {n_countries} {group_label(params)} with data stay strong in both for every "
-             f"year and either reference")
-    chart = alt.Chart(summary).mark_rect(stroke="white").encode(
+                              f"No year pair places any of {params.names_of(params.countries)} on both cultural "
+                              "employment and enterprise AI use. Nothing is drawn.", HEADLINE_SOURCES)
+    placed = summary[summary.position != NO_DATA_LABEL].geo.nunique()
+    base = alt.Chart(summary).encode(
         x=alt.X("culture_year:O", title="Year of the cultural-employment data", axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("country:N", title=None, sort=[country_name(c) for c in params.countries]),
-        color=alt.Color("ai_years_strong:Q", title="AI years (of those in the data) with the country strong in both",
-                        scale=alt.Scale(scheme="viridis", domain=[0, int(summary.ai_years.max() or 1)])),
-        column=alt.Column("reference_label:N", title=None),
+        y=alt.Y("country:N", title=None, sort=[country_name(c) for c in params.countries]))
+    colour, words = position_colour("position", summary.position, "strong in both every year", "not in every year")
+    cells = base.mark_rect(stroke="white").encode(
+        color=colour,
         tooltip=[alt.Tooltip("country:N"), alt.Tooltip("culture_year:O"),
                  alt.Tooltip("ai_years_strong:Q", title="AI years strong in both"),
-                 alt.Tooltip("ai_years:Q", title="AI years in the data")],
-    ).properties(width=alt.Step(26), height=alt.Step(28), title=title)
-    ai_years = sorted(frame.ai_year.unique())
-    description = (f"Two heat maps, one per reference, of how many of the {len(ai_years)} years of AI data "
-                   f"({', '.join(map(str, ai_years))}) place each country above the reference on both cultural "
-                   f"employment and AI adoption, for each year of cultural-employment data. " +
-                   "; ".join(f"{country_name(g)}: {'stable' if s else 'changes with the year or reference'}"
-                             for g, s in stable.items()) + ".")
-    missing = sorted(set(summary[summary.no_data].geo))
-    notes = [f"No AI data for {params.names_of(missing)}: not placed." ] if missing else []
+                 alt.Tooltip("ai_years:Q", title="AI years with data")])
+    text = base.mark_text(fontSize=10, color="#111111").encode(text="cell:N")
+    chart = alt.layer(cells, text, data=summary).properties(width=alt.Step(40), height=alt.Step(26)).facet(
+        row=alt.Row("reference_label:N", title=None, header=alt.Header(labelAngle=0, labelAlign="left",
+                                                                     labelOrient="top", labelFontWeight="bold")),
+    ).properties(title=alt.Title(f"{len(f.stable)} of {placed} {group_label(params)} placed stay strong in both "
+                                 "for every pair of years and either reference",
+                                 subtitle=f"{words}. Cells: AI years strong in both / AI years with data"))
+    notes = [f"No data on both, so not tested: {names_or(f.unplaced)}."] if f.unplaced else []
     notes.append("Up to 2018 the EU reference for culture is the EU28, from 2019 the EU27 (2020 composition).")
-    data = summary.drop(columns="no_data")
-    return figure(chart, name="synthesis-sensitivity", description=description, data=data,
-                  sources=["cult_emp_share", "isoc_eb_ai_e_ai_tany_ge10"], notes=notes)
+    description = ("Heat maps, one per reference, of how many years of AI data place each country above the "
+                   "reference on both indicators, for each year of cultural-employment data. Stable in every "
+                   f"combination: {names_or(f.stable)}.")
+    return figure(chart, name="synthesis-sensitivity", description=description,
+                  data=summary.drop(columns="cell"), sources=HEADLINE_SOURCES, notes=notes)

@@ -17,6 +17,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from IPython.display import Markdown
 from myst_nb import glue
 
+from .params import join_names
+
 
 def is_missing(value) -> bool:
     if value is None:
@@ -110,3 +112,21 @@ def outside_years(what: str, years, year_start: int, year_end: int) -> str:
     if not years:
         return f"The {what} has no dated values, so none falls within {chosen}."
     return f"The {what} covers {span(min(years), max(years))}, so none of its years falls within {chosen}."
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """'1 hub', '3 hubs'; ``many`` for an irregular plural ('1 city', '2 cities')."""
+    return f"{n} {word if n == 1 else (many or word + 's')}"
+
+
+def names_or(names, none: str = "none") -> str:
+    """'Denmark and Sweden', or ``none`` when the list is empty (for 'Above the median: …')."""
+    names = list(names)
+    return join_names(names) if names else none
+
+
+def missing_sentence(lead: str, names) -> str:
+    """'The catalogue lists no hub in Iceland.', or '' when no name is missing: a missing country is
+    stated once per section with this, not in every sentence."""
+    text = names_or(names, "")
+    return f"{lead} {text}." if text else ""

@@ -239,16 +239,12 @@ def _innovation_hubs(params, inputs, show):
     from ai_culture_report import prose
     from ai_culture_report.chapters import innovation_hubs as chapter
 
-    hubs = chapter.load(params)
-    prose.publish("region_name", params.region_name)
-    for facts in (chapter.count_facts(hubs), chapter.capability_facts(hubs), chapter.text_facts(hubs),
-                  chapter.network_facts(hubs), chapter.location_facts(hubs)):
-        for key, text in facts.items():
-            prose.publish(key, text)
-    for name in ("per_million_chart", "type_chart", "capability_chart", "terms_chart", "mentions_table",
-                 "matrix_chart", "network_chart", "community_table", "pairs_table", "city_chart", "hub_map",
-                 "unlocated_table"):
-        show(getattr(chapter, name)(hubs))
+    findings = chapter.findings(chapter.load(params))
+    prose.publish_all(chapter.glue_values(findings))
+    show(chapter.findings_table(findings))
+    for name in ("per_million_chart", "capability_chart", "terms_chart", "network_chart", "community_table",
+                 "pairs_table", "hub_map", "unlocated_table"):
+        show(getattr(chapter, name)(findings))
 
 
 def _research_collaboration(params, inputs, show):

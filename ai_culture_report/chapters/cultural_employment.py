@@ -200,7 +200,7 @@ def findings_table(f: Findings) -> pd.DataFrame:
                      f"Women (%) {f.profile_year or ''}".strip(): prose.percent(women.get(code), missing=NO_DATA_LABEL),
                      "Aged 15–29 (%)": prose.percent(young.get(code), missing=NO_DATA_LABEL),
                      "Breaks in series": breaks.get(code, "–")})
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows).set_index("Country")
 
 
 def _missing_note(params: ReportParams, frame: pd.DataFrame, what: str) -> list[str]:

@@ -241,7 +241,7 @@ def findings_table(f: Findings) -> pd.DataFrame:
                  "Hubs per million": prose.number(f.per_million_median, 2), "Sector-tagged hubs listing culture":
                  f"{f.medians[hubs.CREATIVE_FOCUS][1]} countries",
                  "Creative focus (%)": prose.percent(f.median(hubs.CREATIVE_FOCUS))})
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows).set_index("Country")
 
 
 def _missing_note(f: Findings) -> list[str]:
@@ -506,15 +506,18 @@ def _map_points(f: Findings, frame: maps.MapFrame) -> pd.DataFrame:
 
 
 def _city_labels(points: pd.DataFrame, frame: maps.MapFrame) -> pd.DataFrame:
-    """The selected countries' cities with hubs, largest first; a city's label is kept only where it overlaps
-    no label already placed (``labelled``)."""
+    """The selected countries' cities with hubs, largest first; each label goes right or left of its city where
+    it overlaps no label and no other hub's point, else it is left out (``side`` None)."""
     cities = (points[points["selected"]].groupby(["place", "geonameid"], as_index=False)
               .agg(hubs=("hub_id", "size"), longitude=("longitude", "first"), latitude=("latitude", "first"))
               .sort_values(["hubs", "place"], ascending=[False, True]).reset_index(drop=True))
     cities["text"] = [f"{p} ({n})" if n > 1 else p for p, n in zip(cities["place"], cities["hubs"])]
     xy = [frame.pixels(r.longitude, r.latitude) for r in cities.itertuples()]
-    cities["labelled"] = geocode.place_labels([(x, y, t) for (x, y), t in zip(xy, cities["text"])],
-                                              frame.width, frame.height) if len(cities) else []
+    own = set(xy)
+    dots = [d for d in (frame.pixels(x, y) for x, y in zip(points["longitude"], points["latitude"])) if d not in own]
+    cities["side"] = geocode.label_sides([(x, y, t) for (x, y), t in zip(xy, cities["text"])], frame.width,
+                                         frame.height, obstacles=dots + xy) if len(cities) else []
+    cities["labelled"] = cities["side"].notna()
     return cities
 
 
@@ -542,10 +545,11 @@ def hub_map(f: Findings):
         tooltip=[alt.Tooltip("edih_name:N", title="Hub"), alt.Tooltip("place:N", title="City"),
                  alt.Tooltip("nuts2_name:N", title="Region"), alt.Tooltip("category:N", title="Kind")])
     layers = [*maps.base_layers(frame, p.countries), dots]
-    labelled = cities[cities["labelled"]]
-    if len(labelled):
-        layers.append(alt.Chart(labelled).mark_text(align="left", dx=5, fontSize=10, color="#222222", clip=True)
-                      .encode(longitude="longitude:Q", latitude="latitude:Q", text="text:N"))
+    for side, align, dx in (("right", "left", 5), ("left", "right", -5)):
+        labelled = cities[cities["side"] == side]
+        if len(labelled):
+            layers.append(alt.Chart(labelled).mark_text(align=align, dx=dx, fontSize=10, color="#222222", clip=True)
+                          .encode(longitude="longitude:Q", latitude="latitude:Q", text="text:N"))
     sel = points[points["selected"]]
     n_cce = int(sel["cultural_focus"].sum())
     title = (f"{prose.plural(len(sel), 'located hub')} in {p.region_name}, {n_cce} listing the cultural and creative "

@@ -150,7 +150,7 @@ def glue_values(f: Findings) -> dict[str, str]:
     top, index = _top_difference(f)
     growth = f.growth[f.growth["geo"].isin(p.countries)].sort_values("change_percent", ascending=False)
     women_sel = f.women[f.women["geo"].isin(p.countries)]
-    women_ref = f.women[~f.women["geo"].isin(p.countries)]
+    women_ref = f.women[~f.women["geo"].isin(p.countries)].head(1)  # the aggregate first in the codes' order
     young = f.ages[(f.ages["age_group"] == "15–29") & f.ages["geo"].isin(p.countries)]
     picks = f.ranked[f.ranked["role"] == "selected"] if len(f.ranked) else f.ranked
     return {
@@ -166,7 +166,6 @@ def glue_values(f: Findings) -> dict[str, str]:
         "top_difference": top, "top_index": index,
         "junction_before": f.junction[0] if f.junction else "(a single release)",
         "junction_after": f.junction[1] if f.junction else "(a single release)",
-        "share_vintage": data.resource("cult_emp_share").vintage or "vintage not recorded",
         "breaks": prose.names_or(sorted(set(f.breaks["geo"].map(culture.label_geo))), "none of them"),
         "n_ranked": str(len(f.ranked)),
         "best_rank": (f"{picks.iloc[0]['name']}, {prose.ordinal(picks.iloc[0]['rank'])}" if len(picks)
@@ -176,7 +175,8 @@ def glue_values(f: Findings) -> dict[str, str]:
                            else "not measurable"),
         "profile_year": str(f.profile_year) if f.profile_year else "no year of the selected range",
         "women_range": _range(women_sel["women_percent"]),
-        "women_reference": _range(women_ref["women_percent"]),
+        "women_reference": (f"{prose.percent(women_ref['women_percent'].iloc[0])} in the {women_ref['name'].iloc[0]}"
+                            if len(women_ref) else "no value for the aggregate"),
         "young_range": _range(young["percent_of_cultural_employment"]),
     }
 

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ai_culture_report import hubs
+from ai_culture_report import hubs, maps
 from ai_culture_report.chapters import innovation_hubs
 from ai_culture_report.params import validate
 
@@ -352,11 +352,16 @@ def test_synthesis_indicators_from_a_small_catalogue(monkeypatch, small_catalogu
     assert set(result["geo"]) == {"SE", "NO", "DK", "FI"}
 
 
-def test_chapter_headline_is_the_synthesis_indicator_against_the_median_of_countries():
-    """The chapter's creative-focus figures are the values the synthesis reads, and its reference is their median."""
+@pytest.fixture(scope="module")
+def nordic():
     params = validate(["DK", "FI", "IS", "NO", "SE"], "EU27_2020", 2011, 2025, "the Nordic countries", "Nordic")
     inputs = innovation_hubs.load(params)
-    found = innovation_hubs.findings(inputs)
+    return params, inputs, innovation_hubs.findings(inputs)
+
+
+def test_chapter_headline_is_the_synthesis_indicator_against_the_median_of_countries(nordic):
+    """The chapter's creative-focus figures are the values the synthesis reads, and its reference is their median."""
+    params, inputs, found = nordic
     synthesis = hubs.synthesis_indicators(params, inputs.catalogue)
     creative = synthesis[synthesis["dimension"] == "creative_sector_focus_share"].set_index("geo")["value"]
     headline = innovation_hubs.headline(found)
@@ -372,3 +377,22 @@ def test_chapter_headline_is_the_synthesis_indicator_against_the_median_of_count
     # The chart title states the same median, rounded the same way.
     chart = innovation_hubs.capability_chart(found)
     assert f"({headline['median']:.1f}%)" in chart.title
+
+
+def test_map_labels_cities_without_overlapping_labels_or_points(nordic):
+    _, _, found = nordic
+    frame = maps.map_frame(maps.extent(found.params.countries))
+    points = innovation_hubs._map_points(found, frame)
+    cities = innovation_hubs._city_labels(points, frame)
+    assert set(cities["place"]) == set(points.loc[points["selected"], "place"])  # one label per city, not per hub
+    assert cities["labelled"].sum() >= len(cities) / 2
+    boxes = []
+    for r in cities[cities["labelled"]].itertuples():
+        x, y = frame.pixels(r.longitude, r.latitude)
+        width = 5.6 * len(r.text)
+        left = x + 4 if r.side == "right" else x - 6 - width
+        boxes.append((left, y - 6, left + width + 2, y + 6))
+        assert 0 <= left and left + width <= frame.width
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            assert a[2] < b[0] or b[2] < a[0] or a[3] < b[1] or b[3] < a[1]

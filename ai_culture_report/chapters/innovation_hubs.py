@@ -208,7 +208,7 @@ def glue_values(f: Findings) -> dict[str, str]:
         "n_similarity_hubs": str(len(f.positions)), "n_communities": str(len(set(f.communities.values()))),
         "n_pairs": str(len(f.pairs)), "n_complementary": str(int((f.pairs["complementarity"] > 0).sum())),
         "n_pairs_shown": str(len(f.shown_pairs)),
-        "creative_side": prose.names_or(_creative_side(f), "no hub"),
+        "creative_side": prose.names_or(_creative_side(f), f"none in {p.region_name}, so no pair is complementary"),
         "n_located": str(int(loc["located"].sum())),
         "share_located": prose.percent(measures.share(int(loc["located"].sum()), len(loc))),
         "n_selected_located": f"{int(sel_loc['located'].sum())} of {len(sel_loc)}",

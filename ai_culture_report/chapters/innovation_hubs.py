@@ -477,7 +477,9 @@ def community_table(f: Findings):
     n = len(f.profiles)
     title = (f"{prose.plural(n, 'community', 'communities')} of similar hubs in {f.params.region_name}" if n else
              f"No community: no hub in {f.params.region_name}")
-    return sourced_table(f.profiles, name="hubs-communities", title=title, sources=NETWORK_SOURCES)
+    notes = [] if n else _missing_note(f) + ["No hub of the selected countries has tags or an English description "
+                                            "to compare."]
+    return sourced_table(f.profiles, name="hubs-communities", title=title, sources=NETWORK_SOURCES, notes=notes)
 
 
 def pairs_table(f: Findings):
@@ -487,7 +489,9 @@ def pairs_table(f: Findings):
         pd.DataFrame(columns=["Rank", "Hub", "Partner hub", "Why this pair"])
     title = (f"{len(shown)} cross-border pairs of hubs where AI and culture could meet" if len(shown) else
              f"No cross-border pair of hubs in {f.params.region_name} meets at AI × culture")
-    return sourced_table(table, name="hubs-cross-border-pairs", title=title, sources=NETWORK_SOURCES)
+    notes = [] if len(shown) else ["No two tagged hubs in different selected countries pair AI with a creative "
+                                   "focus or share a culture-related capability."]
+    return sourced_table(table, name="hubs-cross-border-pairs", title=title, sources=NETWORK_SOURCES, notes=notes)
 
 
 # =========================================================================== 5. map
@@ -593,4 +597,5 @@ def unlocated_table(f: Findings):
                           "Why": missing["match"].map({"ambiguous": "several GeoNames towns of that name",
                                                        "unknown": "no GeoNames town of that name"})})
     return sourced_table(frame, name="hubs-not-located", sources=HUB_SOURCES,
-                         title=f"{prose.plural(len(frame), 'hub')} not located on the map")
+                         title=f"{prose.plural(len(frame), 'hub')} not located on the map",
+                         notes=[] if len(frame) else ["Every hub of the catalogue could be located."])

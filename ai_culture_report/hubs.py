@@ -20,6 +20,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from dataclasses import dataclass
 from itertools import combinations
 
 import networkx as nx
@@ -27,9 +28,9 @@ import numpy as np
 import pandas as pd
 import pycountry
 
-from . import measures
+from . import data, measures
 from .errors import ReportError
-from .params import country_name, join_names
+from .params import ReportParams, country_name, join_names
 
 HUB_TYPES = ("EDIH", "Seal of Excellence", "DIH")
 FACETS = ("sector", "service", "technology")
@@ -587,6 +588,27 @@ def _listing(levels: pd.Series, keys) -> list[str]:
     return [f"{CAPABILITIES[k][2]} ({_level_text(levels[k])})" for k in keys if levels.get(k, 0) > 0]
 
 
+def _pair_reason(known: pd.DataFrame, labels: pd.Series, complement, pair, shared, sim: float, community) -> str:
+    """Why a pair qualifies, from its tags: the complementary direction, the shared capabilities, the
+    similarity and a shared community."""
+    parts = []
+    if complement is not None:
+        creative_hub, technical_hub = complement
+        lc, lt = known.loc[creative_hub].fillna(0.0), known.loc[technical_hub].fillna(0.0)
+        creative_text = " and ".join(_listing(lc, CREATIVE_SIDE))
+        parts.append(f"Complementary: {labels[creative_hub]} lists {creative_text}; "
+                     f"{labels[technical_hub]} lists AI & decision support ({_level_text(lt[AI_SIDE])}).")
+    if shared:
+        la, lb = (known.loc[h].fillna(0.0) for h in pair)
+        listed = [f"{CAPABILITIES[k][2]} ({int(la[k])} and {int(lb[k])})" for k in shared]
+        parts.append(f"Both list {join_names(listed)}.")
+    if not math.isnan(sim):
+        parts.append(f"Profile and text similarity {sim:.2f} (1 = identical).")
+    if community is not None:
+        parts.append(f"Same community ({community}).")
+    return " ".join(parts)
+
+
 def cross_border_pairs(levels: pd.DataFrame, geo: pd.Series, similarity: pd.DataFrame | None = None,
                        labels: pd.Series | None = None, community: dict | None = None) -> pd.DataFrame:
     """Pairs of hubs in different countries whose capabilities meet at AI × culture, ranked, with the reason.
@@ -621,25 +643,14 @@ def cross_border_pairs(levels: pd.DataFrame, geo: pd.Series, similarity: pd.Data
         shared_score = sum(min(la[k], lb[k]) for k in shared) / MAX_LEVEL
         sim = float(similarity.loc[a, b]) if similarity is not None and a in similarity.index \
             and b in similarity.index else math.nan
-        parts = []
-        if complementarity > 0:
-            lc, lt = known.loc[creative_hub].fillna(0.0), known.loc[technical_hub].fillna(0.0)
-            creative_text = " and ".join(_listing(lc, CREATIVE_SIDE))
-            parts.append(f"Complementary: {labels[creative_hub]} lists {creative_text}; "
-                         f"{labels[technical_hub]} lists AI & decision support ({_level_text(lt[AI_SIDE])}).")
-        if shared:
-            listed = [f"{CAPABILITIES[k][2]} ({int(la[k])} and {int(lb[k])})" for k in shared]
-            parts.append(f"Both list {join_names(listed)}.")
-        if not math.isnan(sim):
-            parts.append(f"Profile and text similarity {sim:.2f} (1 = identical).")
         same = community is not None and community.get(a) is not None and community.get(a) == community.get(b)
-        if same:
-            parts.append(f"Same community ({community[a]}).")
+        reason = _pair_reason(known, labels, (creative_hub, technical_hub) if complementarity > 0 else None,
+                              (a, b), shared, sim, community[a] if same else None)
         rows.append({"hub_a": a, "hub_b": b, "label_a": labels[a], "label_b": labels[b],
                      "geo_a": geo[a], "geo_b": geo[b], "complementarity": round(complementarity, 4),
                      "shared": ", ".join(CAPABILITIES[k][2] for k in shared), "shared_score": round(shared_score, 4),
                      "similarity": round(sim, 4) if not math.isnan(sim) else math.nan,
-                     "same_community": bool(same), "reason": " ".join(parts)})
+                     "same_community": bool(same), "reason": reason})
     columns = ["hub_a", "hub_b", "label_a", "label_b", "geo_a", "geo_b", "complementarity", "shared",
                "shared_score", "similarity", "same_community", "reason"]
     frame = pd.DataFrame(rows, columns=columns)
@@ -651,3 +662,124 @@ def cross_border_pairs(levels: pd.DataFrame, geo: pd.Series, similarity: pd.Data
     frame.insert(0, "rank", range(1, len(frame) + 1))
     return frame.reset_index(drop=True)
 
+
+
+def diverse_pairs(pairs: pd.DataFrame, top: int = 10, per_hub: int = 3) -> pd.DataFrame:
+    """The best-ranked pairs, taking at most ``per_hub`` pairs for any one hub, so the list is not one hub's."""
+    chosen, used = [], {}
+    for row in pairs.itertuples(index=False):
+        if used.get(row.hub_a, 0) >= per_hub or used.get(row.hub_b, 0) >= per_hub:
+            continue
+        chosen.append(row)
+        used[row.hub_a] = used.get(row.hub_a, 0) + 1
+        used[row.hub_b] = used.get(row.hub_b, 0) + 1
+        if len(chosen) == top:
+            break
+    return pd.DataFrame(chosen, columns=pairs.columns)
+
+
+def community_profiles(tags: pd.DataFrame, members_of: dict, labels: pd.Series, geo: pd.Series) -> pd.DataFrame:
+    """Each community (``members_of``: hub -> community number): its hubs, countries and the tags most
+    typical of its tagged members (listed by at least half of them and more common there than among all)."""
+    matrix = tag_levels(tags).reindex(sorted(members_of)).dropna(how="all")
+    listed = matrix > 0
+    overall = listed.mean() if len(listed) else pd.Series(dtype=float)
+    rows = []
+    for number in sorted(set(members_of.values())):
+        members = sorted((m for m, c in members_of.items() if c == number), key=lambda m: labels[m])
+        tagged = [m for m in members if m in listed.index]
+        typical = []
+        if tagged:
+            score = (listed.loc[tagged].mean() - overall).where(listed.loc[tagged].mean() >= 0.5)
+            ranked = sorted(((s, t) for t, s in score.dropna().items() if s > 0), key=lambda x: (-x[0], x[1]))[:3]
+            typical = [t.split(": ", 1)[1] for _, t in ranked]
+        rows.append({"Community": number, "Hubs": len(members),
+                     "Countries": join_names(sorted({country_name(geo[m]) for m in members})),
+                     "Most typical tags (tagged members)": ", ".join(typical) if typical else "no tagged members",
+                     "Members": ", ".join(labels[m] for m in members)})
+    return pd.DataFrame(rows)
+
+
+# --------------------------------------------------------------------------- the catalogue and its indicators
+
+POPULATION = "worldbank_population_total_eu_eea_2010_2024"
+HUBS_RESOURCE = "edih_catalogue_hubs"
+TAGS_RESOURCE = "edih_catalogue_tags_long"
+DESCRIPTIONS_RESOURCE = "edih_catalogue_descriptions"
+# The chapter's and the synthesis's one definition of a hub's creative focus, and its one reference.
+CREATIVE_FOCUS = "cce"
+CREATIVE_FOCUS_UNIT = "% of hubs with sector tags listing the cultural and creative economy"
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """The hub catalogue with Eurostat codes, hub keys and cleaned cities, and the population table."""
+
+    hubs: pd.DataFrame
+    tags: pd.DataFrame
+    descriptions: pd.DataFrame
+    population: pd.DataFrame
+
+
+def load_catalogue() -> Catalogue:
+    hub_frame = with_geo(data.load(HUBS_RESOURCE))
+    hub_frame["city"] = merge_spellings(pd.Series(
+        [city_label(c, l, n) for c, l, n in
+         zip(hub_frame["city_derived"], hub_frame["location_published"], hub_frame["country"])],
+        index=hub_frame.index))
+    return Catalogue(hubs=hub_frame, tags=with_geo(data.load(TAGS_RESOURCE)),
+                     descriptions=with_geo(data.load(DESCRIPTIONS_RESOURCE)), population=data.load(POPULATION))
+
+
+def catalogue_year() -> int | None:
+    """The year of the catalogue export, read from the registry's vintage text."""
+    found = re.search(r"(19|20)\d{2}", data.resource(HUBS_RESOURCE).vintage or "")
+    return int(found.group(0)) if found else None
+
+
+def median_of_countries(values: pd.Series) -> tuple[float, int]:
+    """The reference of every hub indicator: the median of the European countries with a value, and their number."""
+    known = values.dropna()
+    return (float(known.median()), len(known)) if len(known) else (math.nan, 0)
+
+
+def capability_by_country(levels: pd.DataFrame, geo: pd.Series, capability: str = CREATIVE_FOCUS) -> pd.DataFrame:
+    """Per catalogue country: hubs tagged in the capability's facet, hubs listing it and the share
+    (NaN where no hub of the country publishes tags of that facet). Index ``geo``."""
+    shares = capability_shares(levels, geo)
+    shares = shares[shares["capability"] == capability].set_index("group")
+    shares.index.name = "geo"
+    return shares[["hubs", "tagged", "listing", "share_listing"]]
+
+
+def synthesis_indicators(params: ReportParams, catalogue: Catalogue | None = None) -> pd.DataFrame:
+    """Two indicators for every European country with hubs in the catalogue.
+
+    * ``hubs_per_million_inhabitants``: all hubs (EDIH, Seal of Excellence, DIH)
+      per million inhabitants (World Bank population of the latest year up to
+      ``params.year_end``); NaN where the population table has no figure.
+    * ``creative_sector_focus_share``: % of the country's hubs with sector tags
+      that list the "Cultural and creative economy" sector; NaN where no hub of
+      the country publishes sector tags (untagged hubs are not counted as lacking it).
+
+    Columns: ``geo, dimension, value, unit, year, source``; ``year`` is the
+    catalogue year. Sorted by dimension and geo.
+    """
+    catalogue = catalogue or load_catalogue()
+    year = catalogue_year()
+    population_year = latest_population_year(catalogue.population, params.year_end)
+    per_country = hubs_per_country(catalogue.hubs, catalogue.population, population_year)
+    totals = per_country[per_country["hub_type"] == "total"]
+    levels = capability_levels(catalogue.hubs, catalogue.tags)
+    geo = pd.Series(catalogue.hubs["geo"].to_numpy(), index=catalogue.hubs["hub_id"].to_numpy())
+    creative = capability_by_country(levels, geo)["share_listing"]
+    rows = [{"geo": r.geo, "dimension": "hubs_per_million_inhabitants", "value": r.per_million,
+             "unit": f"hubs per million inhabitants (population {population_year})", "year": year,
+             "source": f"{HUBS_RESOURCE}; {POPULATION}"} for r in totals.itertuples()]
+    rows += [{"geo": g, "dimension": "creative_sector_focus_share", "value": creative.get(g, math.nan),
+              "unit": CREATIVE_FOCUS_UNIT, "year": year, "source": f"{HUBS_RESOURCE}; {TAGS_RESOURCE}"}
+             for g in sorted(totals["geo"])]
+    frame = pd.DataFrame(rows, columns=["geo", "dimension", "value", "unit", "year", "source"])
+    frame["value"] = frame["value"].astype(float)
+    frame["year"] = frame["year"].astype("Int64")
+    return frame.sort_values(["dimension", "geo"]).reset_index(drop=True)

@@ -197,6 +197,19 @@ def other_countries(count: int) -> str:
     return f"{count} other {'country' if count == 1 else 'countries'}"
 
 
-def count_noun(count: int, singular: str, plural: str) -> str:
-    """'1 country', '4 countries'."""
-    return f"{int(count)} {singular if int(count) == 1 else plural}"
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """'1 hub', '3 hubs'; ``many`` for an irregular plural ('1 city', '2 cities')."""
+    return f"{n} {word if n == 1 else (many or word + 's')}"
+
+
+def names_or(names, none: str = "none") -> str:
+    """'Denmark and Sweden', or ``none`` when the list is empty (for 'Above the median: …')."""
+    names = list(names)
+    return join_names(names) if names else none
+
+
+def missing_sentence(lead: str, names) -> str:
+    """'The catalogue lists no hub in Iceland.', or '' when no name is missing: a missing country is
+    stated once per section with this, not in every sentence."""
+    text = names_or(names, "")
+    return f"{lead} {text}." if text else ""

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from . import culture, data, measures, research
+from . import culture, data, hubs, measures, research
 from .params import ReportParams, is_country_code
 
 
@@ -90,9 +90,7 @@ def research_rows(params: ReportParams) -> pd.DataFrame:
 
 def hub_rows(params: ReportParams) -> pd.DataFrame:
     """Hubs per million inhabitants and the share of sector-tagged hubs with a creative focus."""
-    from .chapters.innovation_hubs import synthesis_indicators
-
-    rows = synthesis_indicators(params)
+    rows = hubs.synthesis_indicators(params)
     rows["dimension"] = rows["dimension"].map({"hubs_per_million_inhabitants": "hubs_per_million",
                                                "creative_sector_focus_share": "hubs_creative_focus"})
     return rows.loc[rows["geo"].map(is_country_code).astype(bool), ["geo", "year", "value", "dimension"]]

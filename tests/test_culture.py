@@ -94,3 +94,35 @@ def test_age_profile_shares_and_reliability_flags():
     assert profile.loc["30–39", "percent_of_cultural_employment"] == pytest.approx(75.0)
     assert bool(profile.loc["65 and over", "low_reliability"]) is True
     assert bool(profile.loc["15–29", "low_reliability"]) is False
+
+
+# --------------------------------------------------------------------------- the chapter's findings
+
+def _chapter_findings(share, params=PARAMS):
+    from ai_culture_report.chapters import cultural_employment as chapter
+
+    empty = pd.DataFrame(columns=["indicator", "unit", "geo", "year", "value", "flag", "found_at"])
+    return chapter, chapter.findings(chapter.Inputs(params, share, share.assign(unit="THS_PER"), empty, empty))
+
+
+def test_chapter_text_title_and_table_read_the_same_findings():
+    chapter, found = _chapter_findings(SHARE)
+    assert found.year == 2019 and found.aggregate_code == "EU27_2020" and found.aggregate_value == 3.7
+    glued = chapter.glue_values(found)
+    assert glued["n_above"] == "2" and glued["n_with_data"] == "2"     # DK 4.4 and SE 4.9 against 3.7
+    assert glued["top_difference"] == "Sweden's, +1.2 percentage points"
+    assert glued["top_index"] == "1.32"                                # 4.9 / 3.7
+    assert glued["breaks"] == "Denmark"                                # flagged b in 2017
+    assert chapter.share_chart(found).title.startswith("2 of 2 ")
+    table = chapter.findings_table(found)
+    assert table.loc["Sweden", "Share of employment 2019"] == "4.9%"
+    assert table.loc["Denmark", "Breaks in series"] == "2017"
+
+
+def test_chapter_says_once_why_years_outside_the_series_show_nothing():
+    params = validate(["DK", "SE"], "EU27_2020", 2000, 2005, "two countries", "Test")
+    chapter, found = _chapter_findings(SHARE, params)
+    glued = chapter.glue_values(found)
+    assert found.year is None and "2000–2005" in glued["no_data_reason"]
+    assert glued["latest_year"] == "not available" and glued["missing_latest"] == ""
+    assert chapter.ranking_chart(found).description.endswith("Nothing is drawn.")

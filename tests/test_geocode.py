@@ -113,9 +113,16 @@ def test_subset_keeps_only_the_arcs_it_uses():
 
 
 def test_labels_that_would_overlap_are_left_out():
-    kept = geocode.place_labels([(10, 50, "Stockholm"), (12, 52, "Solna"), (10, 100, "Uppsala"),
+    sides = geocode.label_sides([(10, 50, "Stockholm"), (12, 52, "Solna"), (10, 100, "Uppsala"),
                                  (195, 10, "Edge")], width=200, height=200)
-    assert kept == [True, False, True, False]
+    assert sides == ["right", None, "right", "left"]  # Solna has no room; Edge fits only on its left
+
+
+def test_labels_avoid_other_points_by_moving_left():
+    sides = geocode.label_sides([(100, 50, "Oslo")], width=200, height=200, obstacles=[(120, 50)])
+    assert sides == ["left"]
+    sides = geocode.label_sides([(100, 50, "Oslo")], width=200, height=200, obstacles=[(120, 50), (80, 50)])
+    assert sides == [None]
 
 
 def test_a_town_just_outside_the_generalised_boundary_takes_the_nearest_region():

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ai_culture_report import hubs
+from ai_culture_report import hubs, maps
 from ai_culture_report.chapters import innovation_hubs
 from ai_culture_report.params import validate
 
@@ -289,7 +289,7 @@ def test_pairs_sharing_only_ai_do_not_qualify():
 
 def test_diverse_pairs_caps_pairs_per_hub():
     pairs = pd.DataFrame({"hub_a": ["h", "h", "h", "a"], "hub_b": ["a", "b", "c", "b"], "rank": [1, 2, 3, 4]})
-    shown = innovation_hubs.diverse_pairs(pairs, top=10, per_hub=2)
+    shown = hubs.diverse_pairs(pairs, top=10, per_hub=2)
     assert list(shown["rank"]) == [1, 2, 4]
 
 
@@ -336,11 +336,11 @@ def test_synthesis_indicators_from_a_small_catalogue(monkeypatch, small_catalogu
               "edih_catalogue_tags_long": tags.drop(columns=["geo", "hub_id"]),
               "edih_catalogue_descriptions": descriptions,
               "worldbank_population_total_eu_eea_2010_2024": population}
-    monkeypatch.setattr(innovation_hubs.data, "load", lambda name: tables[name].copy())
-    monkeypatch.setattr(innovation_hubs.data, "resource",
+    monkeypatch.setattr(hubs.data, "load", lambda name: tables[name].copy())
+    monkeypatch.setattr(hubs.data, "resource",
                         lambda name: SimpleNamespace(vintage="Export made before 2031-04-28"))
     params = validate(["SE", "NO"], "EU27_2020", 2011, 2025, "test countries", "Test")
-    result = innovation_hubs.synthesis_indicators(params)
+    result = hubs.synthesis_indicators(params)
     assert list(result.columns) == ["geo", "dimension", "value", "unit", "year", "source"]
     values = result.set_index(["dimension", "geo"])["value"]
     assert values[("hubs_per_million_inhabitants", "NO")] == pytest.approx(0.4)
@@ -350,3 +350,49 @@ def test_synthesis_indicators_from_a_small_catalogue(monkeypatch, small_catalogu
     assert math.isnan(values[("creative_sector_focus_share", "DK")])       # untagged: unknown, not zero
     assert set(result["year"]) == {2031}
     assert set(result["geo"]) == {"SE", "NO", "DK", "FI"}
+
+
+@pytest.fixture(scope="module")
+def nordic():
+    params = validate(["DK", "FI", "IS", "NO", "SE"], "EU27_2020", 2011, 2025, "the Nordic countries", "Nordic")
+    inputs = innovation_hubs.load(params)
+    return params, inputs, innovation_hubs.findings(inputs)
+
+
+def test_chapter_headline_is_the_synthesis_indicator_against_the_median_of_countries(nordic):
+    """The chapter's creative-focus figures are the values the synthesis reads, and its reference is their median."""
+    params, inputs, found = nordic
+    synthesis = hubs.synthesis_indicators(params, inputs.catalogue)
+    creative = synthesis[synthesis["dimension"] == "creative_sector_focus_share"].set_index("geo")["value"]
+    headline = innovation_hubs.headline(found)
+    assert headline["values"] and set(headline["values"]) <= set(params.countries)
+    for code, value in headline["values"].items():
+        assert value == pytest.approx(creative[code], nan_ok=True)
+    assert headline["median"] == pytest.approx(creative.dropna().median())
+    glued = innovation_hubs.glue_values(found)
+    assert glued["creative_median"] == f"{headline['median']:.1f}%"
+    assert glued["creative_n"] == str(creative.notna().sum())
+    per_million = synthesis[synthesis["dimension"] == "hubs_per_million_inhabitants"]["value"]
+    assert found.per_million_median == pytest.approx(per_million.dropna().median())
+    # The chart title states the same median, rounded the same way.
+    chart = innovation_hubs.capability_chart(found)
+    assert f"({headline['median']:.1f}%)" in chart.title
+
+
+def test_map_labels_cities_without_overlapping_labels_or_points(nordic):
+    _, _, found = nordic
+    frame = maps.map_frame(maps.extent(found.params.countries))
+    points = innovation_hubs._map_points(found, frame)
+    cities = innovation_hubs._city_labels(points, frame)
+    assert set(cities["place"]) == set(points.loc[points["selected"], "place"])  # one label per city, not per hub
+    assert cities["labelled"].sum() >= len(cities) / 2
+    boxes = []
+    for r in cities[cities["labelled"]].itertuples():
+        x, y = frame.pixels(r.longitude, r.latitude)
+        width = 5.6 * len(r.text)
+        left = x + 4 if r.side == "right" else x - 6 - width
+        boxes.append((left, y - 6, left + width + 2, y + 6))
+        assert 0 <= left and left + width <= frame.width
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            assert a[2] < b[0] or b[2] < a[0] or a[3] < b[1] or b[3] < a[1]

@@ -189,14 +189,14 @@ def test_values(f: Findings) -> dict[str, str]:
         "beating_names": names_or(f.beating, "none"),
         "random_draws": prose.number(r.draws if r else f.params.random_draws, 0),
         "random_seed": str(f.params.random_groups_seed), "random_size": str(r.size if r else 0),
-        "random_group": prose.count_noun(r.size if r else 0, "country", "countries"),
+        "random_group": prose.plural(r.size if r else 0, "country", "countries"),
         "random_pool": str(r.pool if r else len(f.quadrants)), "random_as_good": prose.number(r.as_good, 0) if r
         else "not computed", "random_share": share_text(r.share if r else None),
         "n_stable": str(len(f.stable)), "n_combinations": str(f.n_combinations),
         "strong_of_group": (f"{len(f.strong)} of the {len(f.placed)} {group_label(f.params)}" if f.placed
                             else f"none of the {group_label(f.params)}, for lack of data"),
         "random_result": (f"{share_text(r.share)} of {prose.number(r.draws, 0)} random groups of "
-                          f"{prose.count_noun(r.size, 'country', 'countries')} do as well" if r else
+                          f"{prose.plural(r.size, 'country', 'countries')} do as well" if r else
                           "none drawn, as no selected country has data on both"),
         "test_outcome": outcome_phrase(synthesis.stands_out(r)),
         "test_threshold": prose.percent(100 * synthesis.STANDS_OUT_SHARE, 0),

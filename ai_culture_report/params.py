@@ -124,18 +124,8 @@ class ReportParams:
         return values
 
 
-def validate(
-    countries,
-    comparison_aggregate: str = "EU27_2020",
-    year_start: int = 2011,
-    year_end: int = 2025,
-    region_name: str | None = None,
-    region_short: str | None = None,
-    as_of=None,
-    random_draws: int = DEFAULT_RANDOM_DRAWS,
-    random_groups_seed: int = DEFAULT_RANDOM_SEED,
-) -> ReportParams:
-    """Check parameter values and return them as :class:`ReportParams`."""
+def _valid_countries(countries) -> list[str]:
+    """The country codes, upper-cased, or a ParameterError that says what to write instead."""
     if isinstance(countries, str):
         countries = [c.strip() for c in countries.split(",") if c.strip()]
     if any(isinstance(c, bool) for c in (countries or [])):
@@ -155,10 +145,10 @@ def validate(
             f"Unknown country code(s) in 'countries': {', '.join(unknown)}. "
             "Use Eurostat geo codes (two letters, e.g. DK, FI, IS, NO, SE; EL for Greece, UK for the United Kingdom)."
         )
-    if comparison_aggregate not in AGGREGATES:
-        raise ParameterError(
-            f"Unknown comparison aggregate {comparison_aggregate!r}; choose one of {', '.join(AGGREGATES)}."
-        )
+    return countries
+
+
+def _check_years(year_start, year_end) -> None:
     this_year = _dt.date.today().year
     for label, value in (("year_start", year_start), ("year_end", year_end)):
         if not isinstance(value, int) or isinstance(value, bool):
@@ -169,6 +159,26 @@ def validate(
             )
     if year_start > year_end:
         raise ParameterError(f"Impossible year range: year_start {year_start} is after year_end {year_end}.")
+
+
+def validate(
+    countries,
+    comparison_aggregate: str = "EU27_2020",
+    year_start: int = 2011,
+    year_end: int = 2025,
+    region_name: str | None = None,
+    region_short: str | None = None,
+    as_of=None,
+    random_draws: int = DEFAULT_RANDOM_DRAWS,
+    random_groups_seed: int = DEFAULT_RANDOM_SEED,
+) -> ReportParams:
+    """Check parameter values and return them as :class:`ReportParams`."""
+    countries = _valid_countries(countries)
+    if comparison_aggregate not in AGGREGATES:
+        raise ParameterError(
+            f"Unknown comparison aggregate {comparison_aggregate!r}; choose one of {', '.join(AGGREGATES)}."
+        )
+    _check_years(year_start, year_end)
     as_of = _valid_as_of(as_of)
     for label, value, lowest in (("random_draws", random_draws, 1), ("random_groups_seed", random_groups_seed, 0)):
         if not isinstance(value, int) or isinstance(value, bool) or value < lowest:

@@ -274,3 +274,19 @@ def test_later_changes_are_listed_briefly():
                           "value": [-7.1, 12.0], "unit": ["PCH_PRE", "THS_PER"]})
     found = chapter.findings(chapter.Inputs(params=found.params, table=TABLE, later_culture=later))
     assert chapter.later_culture_text(found) == "Denmark −7.1% (2023), +12 thousand (2024)"
+
+
+def test_the_europe_map_colours_every_country_with_data_and_outlines_the_selection():
+    from ai_culture_report.chapters import synthesis as chapter
+    from ai_culture_report.params import validate
+
+    params = validate(["DK", "FI", "IS", "NO", "SE"], region_name="the Nordic countries", region_short="Nordic")
+    found = chapter.findings(chapter.load(params))
+    figure = chapter.europe_map(found)
+    rows = found.index[found.index.dimension == "ai_enterprises"]
+    assert len(figure.data) == len(rows) and set(figure.data.geo) == set(rows.geo)
+    above = [g for g in params.countries if g in set(rows.geo) and rows.set_index("geo").loc[g, "index"] > 1]
+    assert f"{len(above)} Nordic countries with data" in figure.title or "all" in figure.title
+    assert "Iceland" not in set(figure.data.name)  # no Eurostat AI figure for Iceland: grey, named in the notes
+    assert any("Iceland" in note for note in figure.notes)
+    assert any("EuroGeographics" in note for note in figure.notes)

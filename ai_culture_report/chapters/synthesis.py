@@ -14,7 +14,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from .. import data, prose, synthesis, tables
+from .. import data, geocode, maps, prose, synthesis, tables
 from ..charts import (ABOVE_COLOUR, AGGREGATE_COLOUR, BELOW_COLOUR, CONTEXT_GREY, NO_DATA_COLOUR, NO_DATA_LABEL,
                       SELECTED_COLOUR, colour_name, figure, message_figure, position_label)
 from ..params import ReportParams, country_name, group_label, join_names, local_country_name
@@ -596,3 +596,34 @@ def sensitivity_chart(f: Findings):
                    f"combination: {names_or(f.stable)}.")
     return figure(chart, name="synthesis-sensitivity", description=description,
                   data=summary.drop(columns="cell"), sources=HEADLINE_SOURCES, notes=notes)
+
+
+def europe_map(f: Findings, key: str = QUADRANT_Y):
+    """Europe coloured by one headline index: above or below its reference, the selection outlined."""
+    dimension = synthesis.DIMENSION_BY_KEY[key]
+    name = f"synthesis-map-{key.replace('_', '-')}"
+    rows = f.index[f.index.dimension == key]
+    if rows.empty:
+        return message_figure(name, f"No map of {dimension.label}: no country has data",
+                              f"The snapshot has no figure of {dimension.label} for any country.", [dimension.source])
+    year, reference = int(rows.year.max()), rows.reference_label.iloc[0]
+    values = dict(zip(rows.geo, rows["index"]))
+    with_data = [g for g in f.params.countries if g in values]
+    above = [g for g in with_data if values[g] > 1]
+    title = (f"{dimension.label}: {prose.count_of_group(len(above), len(with_data), group_label(f.params))} "
+             f"above the {reference}, {year}")
+    chart = maps.country_choropleth(
+        values, f.params, reference=1.0, value_title=f"Index ({reference} = 1)", value_format=".2f",
+        above=f"above the {reference}", below=f"at or below the {reference}",
+        title=alt.Title(title, subtitle=f"Index: a country's value over the {reference}'s; "
+                                        f"{group_label(f.params)} outlined in black"))
+    data = rows.assign(name=rows.geo.map(country_name), selected=rows.geo.isin(f.params.countries))[
+        ["geo", "name", "selected", "year", "value", "unit", "reference", "reference_label", "index"]]
+    missing = [country_name(g) for g in f.params.countries if g not in values]
+    notes = ([f"No data for {join_names(missing)}: drawn light grey."] if missing else []) + [maps.ATTRIBUTION]
+    description = (f"Map of European countries coloured by their index of {dimension.label} in {year}: "
+                   f"{int((rows['index'] > 1).sum())} of {len(rows)} countries with data are above the {reference}. "
+                   + "".join(f"{country_name(g)} {prose.number(values[g], 2)}; " for g in with_data).rstrip("; ")
+                   + ("." if with_data else f"No selected country has data ({join_names(missing)}).")).strip()
+    return figure(chart, name=name, description=description, data=data,
+                  sources=[dimension.source, geocode.NUTS0], notes=notes)

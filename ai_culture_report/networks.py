@@ -15,12 +15,24 @@ thousands of links that takes hours in pure Python, so :func:`centrality` can
 estimate it from ``k`` randomly drawn source organisations (Brandes & Pich's
 pivot sampling, networkx's ``betweenness_centrality(k=..., seed=...)``). With a
 fixed seed and a graph built in sorted order the estimate is the same on every run.
+
+:func:`betweenness` computes exactly what networkx's ``betweenness_centrality``
+returns (same sampled sources, same scaling), but runs Brandes' searches for a
+batch of sources at once, level by level, as sparse matrix products: a few
+hundred times faster on the Horizon 2020 network. The tests compare the two.
 """
 
 from __future__ import annotations
 
+import random
+
 import networkx as nx
+import numpy as np
 import pandas as pd
+from scipy import sparse
+
+# Sources searched together: memory grows as nodes × batch (20,000 × 256 floats is 40 MB an array).
+SOURCE_BATCH = 256
 
 
 def co_participation_graph(frame: pd.DataFrame, project: str = "project_rcn",
@@ -66,11 +78,10 @@ def centrality(graph: nx.Graph, k: int | None = None, seed: int = 0, repeats: in
         return pd.DataFrame(columns=["node", "degree", "betweenness"])
     exact = k is None or k >= nodes
     if exact:
-        estimates = [nx.betweenness_centrality(graph, normalized=True)]
+        estimates = [betweenness(graph)]
     else:
         size = max(1, k // max(1, repeats))
-        estimates = [nx.betweenness_centrality(graph, k=size, seed=seed + i, normalized=True)
-                     for i in range(max(1, repeats))]
+        estimates = [betweenness(graph, k=size, seed=seed + i) for i in range(max(1, repeats))]
     rows = []
     for node, data in graph.nodes(data=True):
         row = {"node": node, "degree": graph.degree(node),
@@ -79,6 +90,88 @@ def centrality(graph: nx.Graph, k: int | None = None, seed: int = 0, repeats: in
             row.update({f"betweenness_{i + 1}": e[node] for i, e in enumerate(estimates)})
         rows.append({**row, **data})
     return rank_nodes(pd.DataFrame(rows))
+
+
+def betweenness(graph: nx.Graph, k: int | None = None, seed: int = 0) -> dict:
+    """Normalised betweenness of every node, equal to ``nx.betweenness_centrality(graph, k, seed=seed)``.
+
+    The ``k`` sources are drawn as networkx draws them (``random.Random(seed).sample`` of the node list) and
+    scaled as networkx scales them (source nodes by 1 / ((k - 1)(n - 2)), the others by 1 / (k (n - 2))).
+    Directed graphs are handed to networkx.
+    """
+    if graph.is_directed():
+        return nx.betweenness_centrality(graph, k=k, seed=seed, normalized=True)
+    nodes = list(graph)
+    return dict(zip(nodes, _betweenness(_adjacency(graph), nodes, k, seed).tolist()))
+
+
+def _adjacency(graph: nx.Graph) -> sparse.csr_matrix:
+    """The 0/1 adjacency matrix in the graph's node order, without self-loops (read straight from the
+    adjacency dicts: networkx's own converter is ten times slower here)."""
+    index = {node: i for i, node in enumerate(graph)}
+    n = len(index)
+    neighbours = [[index[v] for v in nbrs if v != u] for u, nbrs in graph.adjacency()]
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum([len(row) for row in neighbours], out=indptr[1:])
+    columns = np.fromiter((j for row in neighbours for j in row), dtype=np.int64, count=int(indptr[-1]))
+    matrix = sparse.csr_matrix((np.ones(len(columns)), columns, indptr), shape=(n, n))
+    matrix.sort_indices()
+    return matrix
+
+
+def _betweenness(adjacency: sparse.csr_matrix, nodes: list, k: int | None, seed: int) -> np.ndarray:
+    n = len(nodes)
+    if k == n:
+        k = None  # networkx does the same: all sources, no sampling adjustment
+    sources = list(range(n)) if k is None else _positions(nodes, random.Random(seed).sample(nodes, k))
+    raw = np.zeros(n)
+    for start in range(0, len(sources), SOURCE_BATCH):
+        raw += _dependencies(adjacency, np.asarray(sources[start:start + SOURCE_BATCH], dtype=np.int64))
+    scale = np.ones(n)
+    if n - 1 >= 2:  # networkx leaves graphs of two nodes or fewer unscaled (all zero)
+        if k is None:
+            scale[:] = 1 / ((n - 1) * (n - 2))
+        else:
+            scale[:] = 1 / (k * (n - 2))
+            scale[sources] = 1 / ((k - 1) * (n - 2)) if k > 1 else np.nan
+    return raw * scale
+
+
+def _positions(nodes: list, chosen: list) -> list[int]:
+    index = {node: i for i, node in enumerate(nodes)}
+    return [index[node] for node in chosen]
+
+
+def _dependencies(adjacency: sparse.csr_matrix, sources: np.ndarray) -> np.ndarray:
+    """Sum over ``sources`` of Brandes' dependency of every node (the source itself excluded).
+
+    Column j of the n × b arrays follows the breadth-first search from ``sources[j]``: ``sigma`` counts the
+    shortest paths to each node, ``distance`` is its level (-1 unreached). Path counts flow one level down
+    per product with the adjacency matrix, dependencies flow back up the same way.
+    """
+    n, columns = adjacency.shape[0], np.arange(len(sources))
+    distance = np.full((n, len(sources)), -1, dtype=np.int64)
+    sigma = np.zeros((n, len(sources)))
+    distance[sources, columns] = 0
+    sigma[sources, columns] = 1.0
+    frontier, level = sigma.copy(), 0
+    while True:
+        reached = adjacency @ frontier
+        new = (reached > 0) & (distance < 0)
+        if not new.any():
+            break
+        level += 1
+        distance[new] = level
+        sigma[new] = reached[new]
+        frontier = np.where(new, sigma, 0.0)
+    delta = np.zeros_like(sigma)
+    for depth in range(level - 1, -1, -1):
+        below = distance == depth + 1
+        weights = np.where(below, (1.0 + delta) / np.where(below, sigma, 1.0), 0.0)
+        here = distance == depth
+        delta[here] = (sigma * (adjacency @ weights))[here]
+    delta[sources, columns] = 0.0
+    return delta.sum(axis=1)
 
 
 def rank_by_degree(frame: pd.DataFrame) -> pd.DataFrame:

@@ -17,12 +17,13 @@ off. joblib writes each entry to a temporary file and renames it, so notebooks r
 from __future__ import annotations
 
 import functools
-import hashlib
 import inspect
 import os
 from pathlib import Path
 
 import joblib
+
+from . import data
 
 CACHE_VARIABLE = "AI_CULTURE_REPORT_CACHE"
 DEFAULT_LOCATION = Path(__file__).resolve().parents[1] / ".cache" / "joblib"
@@ -41,22 +42,13 @@ def _memory(folder: str) -> joblib.Memory:
     return joblib.Memory(folder, verbose=0)
 
 
-@functools.lru_cache(maxsize=None)
-def _file_digest(path: str, size: int, mtime_ns: int) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-
-
 def code_digest(func) -> str:
     """SHA-256 of the source file that defines ``func``."""
-    path = Path(inspect.getsourcefile(func))
-    stat = path.stat()
-    return _file_digest(str(path), stat.st_size, stat.st_mtime_ns)
+    return data.current_sha256(Path(inspect.getsourcefile(func)))
 
 
 def data_digests(resources) -> dict[str, str]:
     """The registry's SHA-256 of each named resource."""
-    from . import data
-
     return {name: data.resource(name).sha256 for name in resources}
 
 

@@ -2,7 +2,9 @@
 
 One *variant* is the book for one parameter file. For each variant the sources
 are mirrored into a stage folder (outside ``_build/``, so page URLs stay
-``chapters/<name>.html``), chapter notebooks whose inputs changed are executed
+``chapters/<name>.html``), chapter notebooks whose inputs changed (the notebook, the
+parameters, the data checksums, the lock file and the package modules the notebook imports,
+found by :func:`notebook_modules`) are executed
 there by papermill with the parameters injected, nbval re-executes them and
 compares outputs, and Jupyter Book renders the stage with warnings as errors.
 The HTML replaces the published copy only when every step succeeded.

@@ -185,8 +185,8 @@ def sweep_lines(rows: list[dict]) -> list[str]:
     groups: dict[tuple, list[dict]] = {}
     for row in rows:
         groups.setdefault((row["scheduler"], row["variants"]), []).append(row)
-    lines = ["| scheduler | variants | wall time (s) | time per variant (s) | against one variant | peak memory (MiB) |",
-             "|---|---:|---:|---:|---:|---:|"]
+    lines = ["| scheduler | variants | wall time (s) | time per variant (s) | against one variant "
+             "| peak memory (MiB) |", "|---|---:|---:|---:|---:|---:|"]
     for (scheduler, size), group in sorted(groups.items()):
         seconds = statistics.median(r["seconds"] for r in group)
         one = groups.get((scheduler, 1))

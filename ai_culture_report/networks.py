@@ -119,12 +119,13 @@ def betweenness(graph: nx.Graph, k: int | None = None, seed: int = 0) -> dict:
 
 def _adjacency(graph: nx.Graph) -> sparse.csr_matrix:
     """The 0/1 adjacency matrix in the graph's node order, without self-loops. Read straight from the
-    adjacency dicts and indexed in one vectorised look-up: networkx's converter loops in Python per edge."""
+    adjacency dicts with C-level iteration: networkx's converter loops in Python per edge."""
     adjacency = dict(graph.adjacency())
     n = len(adjacency)
+    index = {node: i for i, node in enumerate(adjacency)}
     degrees = np.fromiter(map(len, adjacency.values()), dtype=np.int64, count=n)
-    neighbours = list(chain.from_iterable(adjacency.values()))
-    columns = pd.Index(list(adjacency)).get_indexer(neighbours) if neighbours else np.zeros(0, dtype=np.int64)
+    columns = np.fromiter(map(index.__getitem__, chain.from_iterable(adjacency.values())), dtype=np.int64,
+                          count=int(degrees.sum()))
     rows = np.repeat(np.arange(n), degrees)
     keep = columns != rows  # a breadth-first search never steps onto its own node
     return sparse.csr_matrix((np.ones(int(keep.sum())), (rows[keep], columns[keep])), shape=(n, n))

@@ -227,3 +227,16 @@ def test_fast_betweenness_equals_networkx_on_real_data():
                      nx.betweenness_centrality(graph, k=20, seed=seed, normalized=True))
     few = networks.co_participation_graph(frame[frame["project_rcn"].isin(sorted(frame["project_rcn"].unique())[:40])])
     _assert_same(networks.betweenness(few), nx.betweenness_centrality(few, normalized=True))
+
+
+def test_the_graph_equals_one_built_with_networkx_own_edge_insertion(monkeypatch):
+    _snapshot()
+    frame = _real_subset()
+    graph = networks.co_participation_graph(frame)
+    monkeypatch.setattr(networks, "_add_weighted_edges",
+                        lambda g, first, second, weights: g.add_weighted_edges_from(zip(first, second, weights)))
+    reference = networks.co_participation_graph(frame)
+    assert graph.number_of_edges() == reference.number_of_edges() > 30000
+    assert dict(graph.nodes(data=True)) == dict(reference.nodes(data=True))
+    assert list(graph.edges(data=True)) == list(reference.edges(data=True))  # same order: same sampled sources
+    assert [list(n) for _, n in graph.adjacency()] == [list(n) for _, n in reference.adjacency()]

@@ -283,7 +283,9 @@ def report_lines(args, cores: int, notebooks: list[str], median: dict, edits: di
     versions = {name: metadata.version(name) for name in ("jupyter-book", "sphinx", "myst-nb", "papermill", "nbval",
                                                            "altair", "vl-convert-python", "pandas")}
     lines = [
-        f"Measured by `python scripts/benchmark.py --runs {args.runs}` on this machine: "
+        f"Measured by `python scripts/benchmark.py --runs {args.runs}"
+        + ("" if set(args.scenarios) == set(SCENARIOS) else f" --scenarios {' '.join(args.scenarios)}")
+        + "` on this machine: "
         f"{cores} cores, {psutil.virtual_memory().total / 2**30:.0f} GiB of memory, Python {platform.python_version()}, "
         + ", ".join(f"{k} {v}" for k, v in versions.items()) + f". The book has {len(notebooks)} notebooks; each "
         f"figure is the median of {args.runs} run(s).",

@@ -73,7 +73,7 @@ def test_the_module_scenario_builds_first_and_reports_what_re_executed(copy, tmp
     assert len(calls) == 4  # clean, unchanged and one notebook first: the module edit rebuilds on them
     assert results == {"module": [(1.0, 10.0)]}
     assert edits["module"] == [["chapters/future_roles.ipynb"]] and edits["expected"] == edits["module"][0]
-    args = SimpleNamespace(runs=1)
+    args = SimpleNamespace(runs=1, scenarios=["module"])
     text = " ".join(benchmark.report_lines(args, 2, ["a"], {"module": (1.0, 10.0)}, edits, None, []))
     assert "exactly the notebooks that import it" in text
 

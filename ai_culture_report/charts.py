@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import html
 import json
+from importlib.metadata import version
 import re
 import textwrap
 from collections.abc import Iterable, Sequence
@@ -25,6 +26,7 @@ import pandas as pd
 import vl_convert
 
 from . import reuse
+from .cache import cached
 from .data import Resource, resource as registered_resource
 
 # Okabe & Ito (2008): distinguishable with the common forms of colour blindness. Ordered by
@@ -216,10 +218,15 @@ def _legend_highlight(spec: dict) -> None:
 _SVG_DECLARATION = re.compile(r"^<\?xml[^>]*>\s*")
 
 
+@cached(versions=(version("vl-convert-python"),))  # nbval's re-run and unchanged charts skip the renderer
+def _vegalite_svg(spec: dict) -> str:
+    return vl_convert.vegalite_to_svg(spec)
+
+
 def render_svg(spec: dict) -> str:
     """The chart as SVG, hidden from screen readers: its wrapper (role img) carries the description,
     so assistive technology reads one clear text instead of hundreds of unlabelled marks."""
-    svg = _SVG_DECLARATION.sub("", vl_convert.vegalite_to_svg(spec))
+    svg = _SVG_DECLARATION.sub("", _vegalite_svg(spec))
     return svg.replace("<svg", '<svg aria-hidden="true" focusable="false"', 1)
 
 

@@ -174,6 +174,12 @@ def _cached_sha256(path: str, size: int, mtime_ns: int) -> str:
     return sha256_of(Path(path))
 
 
+def current_sha256(path: Path) -> str:
+    """SHA-256 of a file, hashed again only when its size or modification time changed."""
+    stat = Path(path).stat()
+    return _cached_sha256(str(path), stat.st_size, stat.st_mtime_ns)
+
+
 class Snapshot:
     """A snapshot directory checked against a registry."""
 
@@ -203,8 +209,7 @@ class Snapshot:
             raise DataFileMissing(
                 f"Dataset {name!r}: the file {resource.path} is missing from the snapshot {self.root}."
             )
-        stat = path.stat()
-        actual = _cached_sha256(str(path), stat.st_size, stat.st_mtime_ns)
+        actual = current_sha256(path)
         if actual != resource.sha256:
             raise ChecksumMismatch(
                 f"Dataset {name!r}: {path} does not match the registry.\n"

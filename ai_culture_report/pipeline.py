@@ -2,7 +2,9 @@
 
 One *variant* is the book for one parameter file. For each variant the sources
 are mirrored into a stage folder (outside ``_build/``, so page URLs stay
-``chapters/<name>.html``), chapter notebooks whose inputs changed are executed
+``chapters/<name>.html``), chapter notebooks whose inputs changed (the notebook, the
+parameters, the data checksums, the lock file and the package modules the notebook imports,
+found by :func:`notebook_modules`) are executed
 there by papermill with the parameters injected, nbval re-executes them and
 compares outputs, and Jupyter Book renders the stage with warnings as errors.
 The HTML replaces the published copy only when every step succeeded.
@@ -26,6 +28,7 @@ code and last stderr lines). The log has one line per finished notebook:
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import json
 import os
@@ -36,6 +39,7 @@ import sys
 import time
 from concurrent.futures import FIRST_COMPLETED, Executor, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import nbformat
@@ -72,9 +76,81 @@ def file_digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def package_digest(repo: Path = REPO_ROOT) -> str:
-    files = sorted((repo / "ai_culture_report").rglob("*.py"))
-    return digest_bytes(*(f.relative_to(repo).as_posix().encode() + f.read_bytes() for f in files))
+PACKAGE = "ai_culture_report"
+MAGIC = re.compile(r"^\s*[%!]")  # IPython magics and shell lines, which are not Python
+
+
+def _module_path(name: str, repo: Path) -> Path | None:
+    """The file of a package module (``a.b`` -> ``a/b.py`` or ``a/b/__init__.py``), None outside the package."""
+    if name != PACKAGE and not name.startswith(PACKAGE + "."):
+        return None
+    base = repo.joinpath(*name.split("."))
+    for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def imported_names(tree: ast.AST, package: str) -> set[str]:
+    """Dotted names of the modules that ``tree`` imports, anywhere in it (function bodies included).
+    ``package`` resolves relative imports; ``from x import y`` names both ``x`` and ``x.y`` (y may be a module)."""
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            parts = package.split(".")
+            base = ".".join(parts[:len(parts) - node.level + 1]) if node.level else ""
+            module = ".".join(p for p in (base, node.module or "") if p)
+            names.add(module)
+            names.update(f"{module}.{alias.name}" for alias in node.names)
+    return names
+
+
+def _source_tree(source: str) -> ast.AST:
+    return ast.parse("\n".join("" if MAGIC.match(line) else line for line in source.splitlines()))
+
+
+@lru_cache(maxsize=None)
+def _file_imports(path: str, size: int, mtime_ns: int, package: str) -> tuple[str, ...]:
+    """A module's imports, parsed once per version of the file (every notebook of every variant asks)."""
+    return tuple(sorted(imported_names(ast.parse(Path(path).read_bytes()), package)))
+
+
+def module_closure(names: set[str], repo: Path = REPO_ROOT) -> list[Path]:
+    """The package modules that importing ``names`` runs: each module, the ``__init__`` of its packages, and
+    what they import in turn."""
+    found: dict[Path, None] = {}
+    pending = sorted(names)
+    while pending:
+        name = pending.pop()
+        parts = name.split(".")
+        for depth in range(1, len(parts) + 1):  # importing a.b.c runs a/__init__ and a/b/__init__ first
+            prefix = ".".join(parts[:depth])
+            path = _module_path(prefix, repo)
+            if path is None or path in found:
+                continue
+            found[path] = None
+            package = prefix if path.name == "__init__.py" else prefix.rpartition(".")[0]
+            stat = path.stat()
+            pending.extend(_file_imports(str(path), stat.st_size, stat.st_mtime_ns, package))
+    return sorted(found)
+
+
+def notebook_modules(notebook: Path, repo: Path = REPO_ROOT) -> list[Path]:
+    """The package modules a notebook's code cells import, transitively (the shared ones, such as params,
+    prose, data and charts, come in through the chapter modules that import them)."""
+    cells = json.loads(notebook.read_text(encoding="utf-8")).get("cells", [])
+    names = set()
+    for cell in cells:
+        if cell.get("cell_type") == "code":
+            source = "".join(cell.get("source", ""))
+            names |= imported_names(_source_tree(source), "")
+    return module_closure(names | {PACKAGE}, repo)
+
+
+def modules_digest(paths: list[Path], repo: Path = REPO_ROOT) -> str:
+    return digest_bytes(*(f.relative_to(repo).as_posix().encode() + f.read_bytes() for f in paths))
 
 
 def write_if_changed(path: Path, content: bytes) -> bool:
@@ -258,8 +334,7 @@ def prepare(params_path: Path, snapshot: Snapshot, only=None, stage_root: Path |
     variant.base_hash = digest_bytes(
         json.dumps(params.as_dict(), sort_keys=True).encode(),
         json.dumps(snapshot.checksums(), sort_keys=True).encode(),
-        package_digest(repo).encode(),
-        lock.read_bytes() if lock.exists() else b"",
+        lock.read_bytes() if lock.exists() else b"",  # each notebook adds the code it imports (plan)
     )
     write_data_appendix(variant, snapshot)
     log(f"[{name}] {params.region_name} ({', '.join(params.countries)}), compared with "
@@ -272,7 +347,8 @@ def write_data_appendix(variant: Variant, snapshot: Snapshot) -> None:
     from .appendix import render_data_appendix
 
     key = digest_bytes(snapshot.registry.path.read_bytes(), json.dumps(variant.params.as_dict()).encode(),
-                       json.dumps(snapshot.checksums(), sort_keys=True).encode(), package_digest().encode())
+                       json.dumps(snapshot.checksums(), sort_keys=True).encode(),
+                       modules_digest(module_closure({f"{PACKAGE}.appendix"})).encode())
     target = variant.stage / "appendix" / "data.md"
     if variant.state.get("__appendix__") == key and target.exists():
         return
@@ -511,7 +587,8 @@ def plan(variant: Variant, force: bool, repo: Path = REPO_ROOT, test: bool = Tru
     jobs = []
     for relative in variant.notebooks:
         source, target = repo / relative, variant.stage / relative
-        input_hash = digest_bytes(variant.base_hash.encode(), source.read_bytes())
+        input_hash = digest_bytes(variant.base_hash.encode(), source.read_bytes(),
+                                  modules_digest(notebook_modules(source, repo), repo).encode())
         entry = variant.state.get(relative.as_posix(), {})
         unchanged = not force and target.exists() and entry.get("input_hash") == input_hash \
             and entry.get("output_hash") == file_digest(target)

@@ -1,6 +1,6 @@
 """Measure how fast the book builds, against the stock way of building it.
 
-    python scripts/benchmark.py [--runs 3] [--out appendix/benchmark.md]
+    python scripts/benchmark.py [--runs 3] [--out appendix/benchmark.md] [--scenarios clean module sweep ...]
 
 Scenarios (each the median of --runs runs, in a scratch copy of the repository so the
 working tree is never touched):
@@ -8,8 +8,13 @@ working tree is never touched):
 - nothing changed: the same command again;
 - one notebook changed: one chapter notebook's text edited, then the command again
   (the log must show that only that notebook was executed);
+- one chapter module edited: a line added to one chapter module, then the command again (the log
+  must show that only the notebooks importing that module were executed);
 - stock: `jupyter-book build` executing every notebook itself (execute_notebooks: force),
   followed by a separate `pytest --nbval-lax` run over the notebooks.
+- sweep: sweeps of 1, 2 and 4 variants (params/*.yml, plus temporary variants with other country
+  sets written into the scratch copy when fewer exist), each from an empty stage and cache, run
+  with local processes and on a two-worker Dask LocalCluster: wall time, time per variant, peak memory.
 Peak memory is the largest sum of resident memory over the process tree, sampled every 50 ms.
 The floor is the kernel start-up time x notebooks / cores: what executing the notebooks costs
 before they compute anything.
@@ -38,8 +43,18 @@ import yaml
 REPO = Path(__file__).resolve().parents[1]
 
 
-def measure(command: list[str], cwd: Path, env: dict) -> tuple[float, float, str]:
-    """Wall time (s), peak memory of the whole process tree (MiB) and the output of a command."""
+SCENARIOS = ("clean", "unchanged", "one", "module", "stock", "sweep")
+# Country sets for the temporary variants of the sweep table, when params/ holds fewer than four files.
+EXTRA_VARIANTS = {"bench-benelux": ("the Benelux countries", "Benelux", ["BE", "NL", "LU"]),
+                  "bench-iberia": ("the Iberian countries", "Iberian", ["ES", "PT"]),
+                  "bench-central": ("the Visegrád countries", "Visegrád", ["CZ", "HU", "PL", "SK"])}
+SWEEP_SIZES = (1, 2, 4)
+EDITED_MODULE = "ai_culture_report/chapters/future_roles.py"
+
+
+def measure(command: list[str], cwd: Path, env: dict, helpers=None) -> tuple[float, float, str]:
+    """Wall time (s), peak memory of the whole process tree (MiB) and the output of a command.
+    ``helpers()`` lists further processes that work for the command (a Dask cluster's workers)."""
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     peak = 0
@@ -49,8 +64,8 @@ def measure(command: list[str], cwd: Path, env: dict) -> tuple[float, float, str
     root = psutil.Process(process.pid)
     while process.poll() is None:
         try:
-            tree = [root, *root.children(recursive=True)]
-            peak = max(peak, sum(p.memory_info().rss for p in tree if p.is_running()))
+            tree = {p.pid: p for p in [root, *root.children(recursive=True), *(helpers() if helpers else [])]}
+            peak = max(peak, sum(p.memory_info().rss for p in tree.values() if p.is_running()))
         except psutil.Error:
             pass
         time.sleep(0.05)
@@ -74,10 +89,112 @@ def scratch_copy(destination: Path) -> Path:
     return destination
 
 
-def environment(copy: Path) -> dict:
+def environment(copy: Path, cache: Path | None = None) -> dict:
     env = dict(os.environ)
     env["PYTHONPATH"] = str(copy) + os.pathsep + env.get("PYTHONPATH", "")  # kernels import the copy's package
+    env["AI_CULTURE_REPORT_CACHE"] = str(cache or copy / ".cache" / "joblib")  # never the working tree's cache
     return env
+
+
+def executed_notebooks(log: str) -> list[str]:
+    """The notebooks a build log says were executed (``[nordic 3/10 41.2 s] executed chapters/x.ipynb in ...``)."""
+    return sorted({line.split("] executed ", 1)[1].split()[0] for line in log.splitlines() if "] executed " in line})
+
+
+def edit_module(copy: Path, run: int, module: str = EDITED_MODULE) -> list[str]:
+    """Add a line to a chapter module as an author would; return the notebooks that import it."""
+    sys.path.insert(0, str(copy))
+    try:
+        from ai_culture_report import pipeline
+    finally:
+        sys.path.pop(0)
+    path = copy / module
+    path.write_text(path.read_text() + f"\n# Edited for benchmark run {run}.\n")
+    return sorted(notebook for notebook in notebooks_in_toc(copy)
+                  if path in pipeline.notebook_modules(copy / notebook, copy))
+
+
+def sweep_params(copy: Path, size: int) -> list[Path]:
+    """``size`` parameter files: the copy's params/*.yml, then temporary variants written into the copy."""
+    files = sorted((copy / "params").glob("*.yml"))
+    template = yaml.safe_load((copy / "params" / "nordic.yml").read_text())
+    for name, (region, short, countries) in EXTRA_VARIANTS.items():
+        if len(files) >= size:
+            break
+        path = copy / "params" / f"{name}.yml"
+        path.write_text(yaml.safe_dump({**template, "region_name": region, "region_short": short,
+                                        "countries": countries}, sort_keys=False))
+        files.append(path)
+    if len(files) < size:
+        raise SystemExit(f"benchmark: only {len(files)} variants for a sweep of {size}")
+    return files[:size]
+
+
+class LocalDask:
+    """A two-worker Dask LocalCluster whose workers import the scratch copy's package."""
+
+    def __init__(self, env: dict, workers: int = 2):
+        from distributed import LocalCluster
+
+        saved, saved_path = dict(os.environ), list(sys.path)
+        # Spawned workers inherit the environment, and take sys.path from their parent (not PYTHONPATH).
+        os.environ.update(env)
+        sys.path[:0] = [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p]
+        try:
+            self.cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                                        dashboard_address=None)
+        finally:
+            os.environ.clear()
+            os.environ.update(saved)
+            sys.path[:] = saved_path
+        self.address = self.cluster.scheduler_address
+
+    def processes(self) -> list[psutil.Process]:
+        return psutil.Process(os.getpid()).children(recursive=True)
+
+    def close(self) -> None:
+        self.cluster.close()
+
+
+def sweep_table(copy: Path, folder: Path, build: list[str], run: int) -> list[dict]:
+    """One row per sweep size and scheduler: wall time, time per variant, peak memory."""
+    rows = []
+    for scheduler in ("local", "dask"):
+        cluster = None
+        for size in SWEEP_SIZES:
+            out, cache = folder / f"sweep-{scheduler}-{size}-{run}", folder / f"cache-{scheduler}-{size}-{run}"
+            env = environment(copy, cache)
+            command = [*build, "--stage-root", str(out), "--sweep", *map(str, sweep_params(copy, size))]
+            if scheduler == "dask":
+                cluster = cluster or LocalDask(env)
+                command += ["--scheduler", cluster.address]
+            elapsed, peak, _ = measure(command, copy, env, cluster.processes if cluster else None)
+            rows.append({"scheduler": scheduler, "variants": size, "seconds": elapsed, "per_variant": elapsed / size,
+                         "peak": peak})
+            print(f"  run {run}: sweep {scheduler:5s} {size} variant(s) {elapsed:7.1f} s, peak {peak:7.0f} MiB",
+                  flush=True)
+            shutil.rmtree(out, ignore_errors=True)
+            shutil.rmtree(cache, ignore_errors=True)
+        if cluster:
+            cluster.close()
+    return rows
+
+
+def sweep_lines(rows: list[dict]) -> list[str]:
+    """The scaling table: medians over runs, and each sweep's time against one variant's."""
+    groups: dict[tuple, list[dict]] = {}
+    for row in rows:
+        groups.setdefault((row["scheduler"], row["variants"]), []).append(row)
+    lines = ["| scheduler | variants | wall time (s) | time per variant (s) | against one variant "
+             "| peak memory (MiB) |", "|---|---:|---:|---:|---:|---:|"]
+    for (scheduler, size), group in sorted(groups.items()):
+        seconds = statistics.median(r["seconds"] for r in group)
+        one = groups.get((scheduler, 1))
+        ratio = seconds / statistics.median(r["seconds"] for r in one) if one else float("nan")
+        lines.append(f"| {'two-worker Dask LocalCluster' if scheduler == 'dask' else 'local processes'} | {size} | "
+                     f"{seconds:.1f} | {seconds / size:.1f} | {ratio:.2f}× | "
+                     f"{statistics.median(r['peak'] for r in group):.0f} |")
+    return lines
 
 
 def notebooks_in_toc(copy: Path) -> list[str]:
@@ -127,65 +244,116 @@ def stock_build(copy: Path, env: dict, stage: Path) -> tuple[float, float]:
     return build_time + nbval_time, max(build_peak, nbval_peak)
 
 
-def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--runs", type=int, default=3, help="runs per scenario (the median is reported)")
-    parser.add_argument("--out", type=Path, default=REPO / "appendix" / "benchmark.md")
-    args = parser.parse_args(argv)
-    cores = os.cpu_count() or 1
-    results: dict[str, list[tuple[float, float]]] = {k: [] for k in ("clean", "unchanged", "one", "stock")}
-    reexecuted = []
-    with tempfile.TemporaryDirectory(prefix="report-benchmark-") as folder:
-        copy = scratch_copy(Path(folder) / "repo")
-        env = environment(copy)
-        notebooks = notebooks_in_toc(copy)
-        print(f"benchmark: {len(notebooks)} notebooks, {cores} cores, {args.runs} run(s) per scenario", flush=True)
-        startup = kernel_startup(copy, env)
-        build = [sys.executable, str(copy / "scripts" / "build.py")]
-        for run in range(1, args.runs + 1):
-            out = Path(folder) / f"out-{run}"
-            for key, prepare in (("clean", None), ("unchanged", None), ("one", lambda: touch_notebook(copy / notebooks[0], run))):
-                if prepare:
-                    prepare()
-                elapsed, peak, log = measure([*build, "--stage-root", str(out)], copy, env)
-                results[key].append((elapsed, peak))
-                if key == "one":
-                    reexecuted.append(log.count("] executed "))
-                print(f"  run {run}: {key:9s} {elapsed:7.1f} s, peak {peak:7.0f} MiB", flush=True)
-            elapsed, peak = stock_build(copy, env, out / "stage" / "nordic")
-            results["stock"].append((elapsed, peak))
-            print(f"  run {run}: stock     {elapsed:7.1f} s, peak {peak:7.0f} MiB", flush=True)
-            shutil.rmtree(out, ignore_errors=True)
-    median = {k: (statistics.median(t for t, _ in v), statistics.median(m for _, m in v)) for k, v in results.items()}
-    floor = startup * len(notebooks) / cores
+def build_scenarios(copy: Path, folder: Path, build: list[str], run: int, wanted: set[str], results: dict,
+                    edits: dict) -> None:
+    """The single-book scenarios of one run, in order: each rebuild starts from the build before it."""
+    out = folder / f"out-{run}"
+    env = environment(copy, folder / f"cache-{run}")  # an empty cache: a clean build computes everything
+    notebooks = notebooks_in_toc(copy)
+    steps = (("clean", None), ("unchanged", None), ("one", lambda: touch_notebook(copy / notebooks[0], run)),
+             ("module", lambda: edits.setdefault("expected", edit_module(copy, run))))
+    last = max(i for i, (key, _) in enumerate(steps) if key in wanted or (key == "clean" and "stock" in wanted))
+    for key, prepare in steps[:last + 1]:
+        if prepare:
+            prepare()
+        elapsed, peak, log = measure([*build, "--stage-root", str(out)], copy, env)
+        if key in wanted:
+            results[key].append((elapsed, peak))
+        if key == "one":
+            edits.setdefault("one", []).append(len(executed_notebooks(log)))
+        if key == "module":
+            edits.setdefault("module", []).append(executed_notebooks(log))
+        print(f"  run {run}: {key:9s} {elapsed:7.1f} s, peak {peak:7.0f} MiB", flush=True)
+    if "stock" in wanted:
+        elapsed, peak = stock_build(copy, env, out / "stage" / "nordic")
+        results["stock"].append((elapsed, peak))
+        print(f"  run {run}: stock     {elapsed:7.1f} s, peak {peak:7.0f} MiB", flush=True)
+    shutil.rmtree(out, ignore_errors=True)
+
+
+ROW_NAMES = {"clean": "clean build: papermill, nbval and Jupyter Book from scratch",
+             "unchanged": "rebuild with nothing changed",
+             "one": "rebuild after one notebook changed",
+             "module": "rebuild after one chapter module edited",
+             "stock": "stock way: `jupyter-book build` executing every notebook, then `pytest --nbval-lax`"}
+
+
+def report_lines(args, cores: int, notebooks: list[str], median: dict, edits: dict, startup: float | None,
+                 sweep: list[dict]) -> list[str]:
     versions = {name: metadata.version(name) for name in ("jupyter-book", "sphinx", "myst-nb", "papermill", "nbval",
                                                            "altair", "vl-convert-python", "pandas")}
-    speedup = median["stock"][0] / median["clean"][0]
     lines = [
-        f"Measured by `python scripts/benchmark.py --runs {args.runs}` on this machine: "
+        f"Measured by `python scripts/benchmark.py --runs {args.runs}"
+        + ("" if set(args.scenarios) == set(SCENARIOS) else f" --scenarios {' '.join(args.scenarios)}")
+        + "` on this machine: "
         f"{cores} cores, {psutil.virtual_memory().total / 2**30:.0f} GiB of memory, Python {platform.python_version()}, "
         + ", ".join(f"{k} {v}" for k, v in versions.items()) + f". The book has {len(notebooks)} notebooks; each "
         f"figure is the median of {args.runs} run(s).",
         "",
-        "| scenario | wall time (s) | peak memory (MiB) |",
-        "|---|---:|---:|",
-        f"| clean build: papermill, nbval and Jupyter Book from scratch | {median['clean'][0]:.1f} | {median['clean'][1]:.0f} |",
-        f"| rebuild with nothing changed | {median['unchanged'][0]:.1f} | {median['unchanged'][1]:.0f} |",
-        f"| rebuild after one notebook changed | {median['one'][0]:.1f} | {median['one'][1]:.0f} |",
-        f"| stock way: `jupyter-book build` executing every notebook, then `pytest --nbval-lax` | {median['stock'][0]:.1f} | {median['stock'][1]:.0f} |",
-        "",
-        f"The clean build is {speedup:.1f}× as fast as the stock way. Both execute every notebook twice (once to "
-        f"build, once for nbval); the gain comes from running notebooks in parallel, and it stays short of "
-        f"{cores}× because the longest notebooks (the network and text analyses) leave cores idle at the end of "
-        f"each phase. After one notebook changed, the build executed "
-        f"{', '.join(map(str, reexecuted))} notebook(s) per run. Starting a kernel and importing the report's "
-        f"package takes {startup:.1f} s, so executing {len(notebooks)} notebooks on {cores} cores cannot take less "
-        f"than {floor:.1f} s (twice that with nbval's second execution); the rest is the notebooks' own computation "
-        "and Sphinx.",
     ]
-    args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    if median:
+        lines += ["| scenario | wall time (s) | peak memory (MiB) |", "|---|---:|---:|"]
+        lines += [f"| {ROW_NAMES[k]} | {median[k][0]:.1f} | {median[k][1]:.0f} |" for k in SCENARIOS if k in median]
+        lines.append("")
+    notes = []
+    if "clean" in median and "stock" in median:
+        notes.append(f"The clean build is {median['stock'][0] / median['clean'][0]:.1f}× as fast as the stock way; "
+                     "both execute every notebook twice (once to build, once for nbval).")
+    if "one" in edits:
+        notes.append(f"After one notebook changed, the build executed {', '.join(map(str, edits['one']))} "
+                     "notebook(s) per run.")
+    if "module" in edits:
+        executed = "; ".join(", ".join(names) or "none" for names in edits["module"])
+        same = all(names == edits["expected"] for names in edits["module"])
+        notes.append(f"After `{EDITED_MODULE}` was edited, the build executed {executed} "
+                     f"({'exactly' if same else 'NOT only'} the notebooks that import it: "
+                     f"{', '.join(edits['expected'])}).")
+    if startup is not None:
+        floor = startup * len(notebooks) / cores
+        notes.append(f"Starting a kernel and importing the report's package takes {startup:.1f} s, so executing "
+                     f"{len(notebooks)} notebooks on {cores} cores cannot take less than {floor:.1f} s (twice that "
+                     "with nbval's second execution); the rest is the notebooks' own computation and Sphinx.")
+    lines += [" ".join(notes)] if notes else []
+    if sweep:
+        lines += ["", "Sweeps (each from an empty stage and cache; 'against one variant' is the sweep's wall time "
+                      "divided by that of one variant on the same scheduler):", "", *sweep_lines(sweep)]
+    return lines
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=3, help="runs per scenario (the median is reported)")
+    parser.add_argument("--scenarios", nargs="+", choices=SCENARIOS, default=list(SCENARIOS),
+                        help="run only these scenarios (default: all)")
+    parser.add_argument("--out", type=Path, default=None,
+                        help="write the tables here (default: appendix/benchmark.md when every scenario runs)")
+    args = parser.parse_args(argv)
+    wanted = set(args.scenarios)
+    out = args.out or (REPO / "appendix" / "benchmark.md" if wanted == set(SCENARIOS) else None)
+    cores = os.cpu_count() or 1
+    results: dict[str, list[tuple[float, float]]] = {k: [] for k in SCENARIOS if k in wanted and k != "sweep"}
+    edits: dict = {}
+    sweep: list[dict] = []
+    startup = None
+    with tempfile.TemporaryDirectory(prefix="report-benchmark-") as folder:
+        copy = scratch_copy(Path(folder) / "repo")
+        notebooks = notebooks_in_toc(copy)
+        print(f"benchmark: {len(notebooks)} notebooks, {cores} cores, {args.runs} run(s) of "
+              f"{', '.join(args.scenarios)}", flush=True)
+        if "clean" in wanted:
+            startup = kernel_startup(copy, environment(copy))
+        build = [sys.executable, str(copy / "scripts" / "build.py")]
+        for run in range(1, args.runs + 1):
+            if wanted - {"sweep"}:
+                build_scenarios(copy, Path(folder), build, run, wanted, results, edits)
+            if "sweep" in wanted:
+                sweep += sweep_table(copy, Path(folder), build, run)
+    median = {k: (statistics.median(t for t, _ in v), statistics.median(m for _, m in v)) for k, v in results.items()}
+    lines = report_lines(args, cores, notebooks, median, edits, startup, sweep)
+    if out:
+        out.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print("\n".join(lines))
-    print(json.dumps({"medians": median, "floor_seconds": floor, "reexecuted": reexecuted}), flush=True)
+    print(json.dumps({"medians": median, "edits": edits, "sweep": sweep}), flush=True)
     return 0
 
 

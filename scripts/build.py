@@ -9,7 +9,9 @@ Steps (see ai_culture_report/pipeline.py)
 1. Validate the parameter file(s) and verify every registered data file (checksums).
 2. Stage each book in .stage/<variant>/ and execute its chapter notebooks there with papermill,
    injecting the parameters; notebooks whose inputs (notebook, parameters, data checksums,
-   package code, lock file) are unchanged are not executed again.
+   the package modules the notebook imports, lock file) are unchanged are not executed again.
+   Parameter-independent results (betweenness, rendered charts) are kept in .cache/joblib
+   ($AI_CULTURE_REPORT_CACHE; "off" turns it off) and shared by notebooks, nbval and variants.
 3. nbval re-executes each newly executed notebook as soon as its papermill run ended and compares
    its outputs (skip with --no-test). Kernels run over IPC (no TCP ports to collide on); a kernel
    that fails to start or dies is retried at most twice, a cell error or an output difference never.

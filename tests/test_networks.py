@@ -148,3 +148,95 @@ def test_largest_component_size():
     graph = networks.co_participation_graph(frame)
     assert networks.largest_component_size(graph) == 5
     assert networks.largest_component_size(networks.co_participation_graph(frame.iloc[0:0])) == 0
+
+
+# --- The fast betweenness equals networkx's ------------------------------------------------------------------
+
+def _random_graphs():
+    """Small graphs with ties between shortest paths, several components, isolated nodes and a self-loop."""
+    import networkx as nx
+
+    yield nx.gnm_random_graph(40, 80, seed=1)
+    yield nx.disjoint_union(nx.grid_2d_graph(4, 5), nx.cycle_graph(7))
+    graph = nx.relabel_nodes(nx.barabasi_albert_graph(60, 2, seed=3), {i: f"org{i:02d}" for i in range(60)})
+    graph.add_nodes_from(["lonely", "alone"])
+    graph.add_edge("org05", "org05")
+    yield graph
+    yield nx.path_graph(3)
+    yield nx.empty_graph(2)
+
+
+def _assert_same(mine: dict, reference: dict):
+    assert list(mine) == list(reference)
+    for node, value in reference.items():
+        if math.isnan(value):
+            assert math.isnan(mine[node])
+        else:
+            assert mine[node] == pytest.approx(value, abs=1e-9, rel=1e-9)
+
+
+@pytest.mark.parametrize("k", [None, 1, 2, 5])
+def test_fast_betweenness_equals_networkx(k):
+    import networkx as nx
+
+    for graph in _random_graphs():
+        size = None if k is None else min(k, graph.number_of_nodes())
+        for seed in (0, 7):
+            _assert_same(networks.betweenness(graph, k=size, seed=seed),
+                         nx.betweenness_centrality(graph, k=size, seed=seed, normalized=True))
+
+
+def test_centrality_equals_networkx_on_the_small_graph(graph):
+    import networkx as nx
+
+    result = networks.centrality(graph, k=4, seed=3, repeats=2).set_index("node")
+    for i in (1, 2):
+        reference = nx.betweenness_centrality(graph, k=2, seed=3 + i - 1, normalized=True)
+        _assert_same(result[f"betweenness_{i}"].to_dict(), {n: reference[n] for n in result.index})
+
+
+def _real_participations():
+    from ai_culture_report import data, research
+
+    everything = research.participations(data.load("cordis_h2020_participations_in_projects_with_nordic_partner"),
+                                         data.load("cordis_h2020_projects_with_nordic_partner"))
+    return research.beneficiaries(everything)
+
+
+def _real_subset():
+    """Horizon 2020 projects with an Icelandic beneficiary: about 1,800 organisations, 37,000 links."""
+    frame = _real_participations()
+    return frame[frame["project_rcn"].isin(frame.loc[frame["country"] == "IS", "project_rcn"].unique())]
+
+
+def _snapshot():
+    from conftest import real_snapshot_available
+
+    if not real_snapshot_available():
+        pytest.skip("the data snapshot is not available")
+
+
+def test_fast_betweenness_equals_networkx_on_real_data():
+    import networkx as nx
+
+    _snapshot()
+    frame = _real_subset()
+    graph = networks.co_participation_graph(frame)
+    for seed in (2020, 2021):  # the chapter's seeds, on a subset networkx can handle in a test
+        _assert_same(networks.betweenness(graph, k=20, seed=seed),
+                     nx.betweenness_centrality(graph, k=20, seed=seed, normalized=True))
+    few = networks.co_participation_graph(frame[frame["project_rcn"].isin(sorted(frame["project_rcn"].unique())[:40])])
+    _assert_same(networks.betweenness(few), nx.betweenness_centrality(few, normalized=True))
+
+
+def test_the_graph_equals_one_built_with_networkx_own_edge_insertion(monkeypatch):
+    _snapshot()
+    frame = _real_subset()
+    graph = networks.co_participation_graph(frame)
+    monkeypatch.setattr(networks, "_add_weighted_edges",
+                        lambda g, first, second, weights: g.add_weighted_edges_from(zip(first, second, weights)))
+    reference = networks.co_participation_graph(frame)
+    assert graph.number_of_edges() == reference.number_of_edges() > 30000
+    assert dict(graph.nodes(data=True)) == dict(reference.nodes(data=True))
+    assert list(graph.edges(data=True)) == list(reference.edges(data=True))  # same order: same sampled sources
+    assert [list(n) for _, n in graph.adjacency()] == [list(n) for _, n in reference.adjacency()]

@@ -332,9 +332,8 @@ def prepare(params_path: Path, snapshot: Snapshot, only=None, stage_root: Path |
     stage_sources(variant, only, repo)
     lock = repo / "requirements.txt"
     variant.base_hash = digest_bytes(
-        json.dumps(params.as_dict(), sort_keys=True).encode(),
         json.dumps(snapshot.checksums(), sort_keys=True).encode(),
-        lock.read_bytes() if lock.exists() else b"",  # each notebook adds the code it imports (plan)
+        lock.read_bytes() if lock.exists() else b"",  # each notebook adds its parameters and code (plan)
     )
     write_data_appendix(variant, snapshot)
     log(f"[{name}] {params.region_name} ({', '.join(params.countries)}), compared with "
@@ -382,6 +381,9 @@ def cell_label(number: int | None, source: str = "") -> str:
 def declared_parameters(notebook: Path) -> set[str]:
     """The names assigned in a notebook's cell tagged ``parameters``.
 
+    Only these are injected and keyed: a parameter of another chapter must neither override a
+    local one of the same name nor re-execute a notebook that does not read it.
+
     Read with ``ast`` rather than papermill's inspector, which gives up on a line such as
     ``as_of = None  # ...`` and would then drop the parameter.
     """
@@ -428,10 +430,6 @@ def execute_notebook(source: str, target: str, parameters: dict, cwd: str) -> di
         return {"ok": ok, "seconds": time.perf_counter() - started, "step": "papermill",
                 "transport": manager.transport_used if manager is not None else "", **fields}
 
-    # Inject only what the notebook's parameters cell declares: a parameter of another chapter
-    # must neither override a local one of the same name nor be reported as unknown.
-    declared = declared_parameters(Path(source))
-    parameters = {name: value for name, value in parameters.items() if name in declared}
     forget_last_kernel()
     try:
         papermill.execute_notebook(
@@ -564,6 +562,7 @@ class Job:
     source: Path
     target: Path
     input_hash: str
+    parameters: dict = field(default_factory=dict)  # what papermill injects: the ones the notebook declares
     execute: bool = True
     validate: bool = False
     seconds: dict = field(default_factory=dict)  # step -> seconds of the successful run
@@ -587,13 +586,16 @@ def plan(variant: Variant, force: bool, repo: Path = REPO_ROOT, test: bool = Tru
     jobs = []
     for relative in variant.notebooks:
         source, target = repo / relative, variant.stage / relative
+        declared = declared_parameters(source)
+        parameters = {k: v for k, v in variant.params.as_dict().items() if k in declared}
         input_hash = digest_bytes(variant.base_hash.encode(), source.read_bytes(),
+                                  json.dumps(parameters, sort_keys=True).encode(),
                                   modules_digest(notebook_modules(source, repo), repo).encode())
         entry = variant.state.get(relative.as_posix(), {})
         unchanged = not force and target.exists() and entry.get("input_hash") == input_hash \
             and entry.get("output_hash") == file_digest(target)
         target.parent.mkdir(parents=True, exist_ok=True)
-        jobs.append(Job(variant, relative, source, target, input_hash, execute=not unchanged,
+        jobs.append(Job(variant, relative, source, target, input_hash, parameters, execute=not unchanged,
                         validate=test and not (unchanged and entry.get("nbval"))))
     return jobs
 
@@ -675,7 +677,7 @@ def run_jobs(jobs: list[Job], executor: Executor | None, slots: int, progress: P
         job.attempts[step] = job.attempts.get(step, 0) + 1
         if step == "papermill":
             return executor.submit(execute_notebook, str(job.source), str(job.target),
-                                   job.variant.params.as_dict(), str(job.target.parent))
+                                   job.parameters, str(job.target.parent))
         return executor.submit(validate_notebook, str(job.target), str(job.variant.stage))
 
     try:

@@ -52,11 +52,12 @@ def test_relative_and_absolute_imports_resolve_to_package_modules():
 def test_a_notebook_depends_on_its_chapter_module_and_the_shared_modules_it_reaches(repo):
     modules = pipeline.notebook_modules(repo / "chapters" / "research_networks.ipynb", repo)
     relative = {p.relative_to(repo).as_posix() for p in modules}
-    assert {"ai_culture_report/chapters/research_universities.py", "ai_culture_report/networks.py",
+    assert {"ai_culture_report/chapters/research_networks.py", "ai_culture_report/networks.py",
             "ai_culture_report/params.py", "ai_culture_report/prose.py", "ai_culture_report/data.py",
             "ai_culture_report/charts.py", "ai_culture_report/__init__.py",
             "ai_culture_report/chapters/__init__.py"} <= relative
     assert "ai_culture_report/occupations.py" not in relative
+    assert "ai_culture_report/chapters/research_universities.py" not in relative  # another chapter's module
     assert "ai_culture_report/pipeline.py" not in relative
 
 
@@ -91,3 +92,21 @@ def test_plan_re_executes_only_the_notebooks_that_import_the_edited_chapter_modu
     append_comment(repo / module)
     executed = {job.key for job in pipeline.plan(variant, force=False, repo=repo) if job.execute}
     assert executed == importers(repo, module) == {"chapters/future_roles.ipynb"}
+
+
+def test_a_parameter_re_executes_only_the_notebooks_that_declare_it(repo, tmp_path):
+    import dataclasses
+
+    params_path = REPO / "params" / "nordic.yml"
+    variant = pipeline.Variant(name="nordic", params_path=params_path, params=load_params(params_path),
+                               stage=tmp_path / "stage", target=tmp_path / "html", notebooks=notebooks(repo),
+                               base_hash="base")
+    before = {job.key: job for job in pipeline.plan(variant, force=False, repo=repo)}
+    # random groups are drawn by the synthesis (and the page that reuses its findings) alone
+    assert "random_draws" in before["chapters/synthesis.ipynb"].parameters
+    assert "random_draws" not in before["chapters/cultural_employment.ipynb"].parameters
+    variant.params = dataclasses.replace(variant.params, random_draws=500)
+    after = {job.key: job for job in pipeline.plan(variant, force=False, repo=repo)}
+    changed = {key for key in before if before[key].input_hash != after[key].input_hash}
+    declaring = {key for key, job in before.items() if "random_draws" in job.parameters}
+    assert changed == declaring and "chapters/synthesis.ipynb" in changed

@@ -137,9 +137,9 @@ def ranks_text(standing) -> str:
     return ", ".join(f"{country_name(g)} {prose.ordinal(r)}" for g, r in standing.ranks) or "no data"
 
 
-def names_or(codes, none: str = "none") -> str:
-    codes = list(codes)
-    return join_names([country_name(c) for c in codes]) if codes else none
+def country_names_or(codes, none: str = "none") -> str:
+    """The countries' names joined ('Denmark and Sweden'), or ``none``."""
+    return prose.names_or([country_name(c) for c in codes], none)
 
 
 def value_text(key: str, value) -> str:
@@ -162,7 +162,7 @@ def range_values(f: Findings, key: str, prefix: str) -> dict[str, str]:
             f"{prefix}_low": value_text(key, rows.value.min()) if len(rows) else "not available",
             f"{prefix}_high": value_text(key, rows.value.max()) if len(rows) else "not available",
             f"{prefix}_n_above": str(int((rows["index"] > 1).sum())), f"{prefix}_n": str(len(rows)),
-            f"{prefix}_missing": names_or(f.missing(key))}
+            f"{prefix}_missing": country_names_or(f.missing(key))}
 
 
 def standing_values(f: Findings) -> dict[str, str]:
@@ -182,11 +182,11 @@ def test_values(f: Findings) -> dict[str, str]:
         "n_placed": str(len(f.placed)), "n_strong_both": str(len(f.strong)), "n_with_both": str(len(f.placed)),
         "n_pool": str(len(f.quadrants)), "n_above_both": str(len(f.strong) + len(f.others_strong)),
         "headline_reference": headline_reference(f),
-        "placed_names": names_or(f.placed), "unplaced_names": names_or(f.unplaced),
-        "strong_names": names_or(f.strong), "n_others_strong": str(len(f.others_strong)),
+        "placed_names": country_names_or(f.placed), "unplaced_names": country_names_or(f.unplaced),
+        "strong_names": country_names_or(f.strong), "n_others_strong": str(len(f.others_strong)),
         "others_strong_phrase": prose.other_countries(len(f.others_strong)),
         "n_beating": str(len(f.beating)), "beating_phrase": prose.other_countries(len(f.beating)),
-        "beating_names": names_or(f.beating, "none"),
+        "beating_names": country_names_or(f.beating, "none"),
         "random_draws": prose.number(r.draws if r else f.params.random_draws, 0),
         "random_seed": str(f.params.random_groups_seed), "random_size": str(r.size if r else 0),
         "random_group": prose.plural(r.size if r else 0, "country", "countries"),
@@ -225,7 +225,7 @@ def glue_values(f: Findings) -> dict[str, str]:
               "group_label": group_label(params), "region_short": params.region_short,
               "culture_last_year": str(culture_year or params.year_end),
               "later_culture": later_culture_text(f), "n_creative_hubs": str(creative),
-              "n_hub_countries": str(len(focus)), "creative_hub_names": names_or(focus[focus.value > 0].geo),
+              "n_hub_countries": str(len(focus)), "creative_hub_names": country_names_or(focus[focus.value > 0].geo),
               "n_indicators": str(len(f.references))}
     for prefix, key in (("culture", "culture_employment"), ("ai", "ai_enterprises"),
                         ("ict", "ai_information_sector"), ("genai", "genai_people")):
@@ -315,7 +315,7 @@ def indicator_table(f: Findings):
     """Each indicator's one reference and why, and where the group ranks on it among all countries with data."""
     standing = pd.DataFrame([{"dimension": s.dimension, "n_countries": s.n_countries, "ranks": ranks_text(s),
                               "group_median_index": s.group_median, "others_below": s.others_below,
-                              "others": s.others, "percentile": s.percentile, "missing": names_or(s.missing, "")}
+                              "others": s.others, "percentile": s.percentile, "missing": country_names_or(s.missing, "")}
                              for s in f.standings],
                             columns=["dimension", "n_countries", "ranks", "group_median_index", "others_below",
                                      "others", "percentile", "missing"])
@@ -483,7 +483,7 @@ def quadrant_chart(f: Findings, name: str = "synthesis-quadrant"):
                                         "dashed lines: the reference" + ("; codes: other countries above the group "
                                                                          "median on both" if f.beating else "")),
         width=560, height=420)
-    notes = [f"Not shown for lack of data on both indicators: {names_or(f.unplaced)}."] if f.unplaced else []
+    notes = [f"Not shown for lack of data on both indicators: {country_names_or(f.unplaced)}."] if f.unplaced else []
     if f.beating:
         notes.append("Codes of the countries above the group median on both: "
                      + "; ".join(f"{c} {country_name(c)}" for c in f.beating) + ".")
@@ -541,7 +541,7 @@ def random_chart(f: Findings):
     notes = [f"Groups of {r.size} drawn without replacement; {r.draws} draws; numpy seed {r.seed}.",
              f"Bins of {BIN} index points; the CSV holds the number of groups per bin."]
     if f.unplaced:
-        notes.insert(0, f"Without data on both, and so not in the group: {names_or(f.unplaced)}.")
+        notes.insert(0, f"Without data on both, and so not in the group: {country_names_or(f.unplaced)}.")
     description = (f"Heat map of the median culture and AI indices of {r.draws} random groups of {r.size} "
                    f"countries. The selection's medians are {prose.number(r.selection[0], 2)} and "
                    f"{prose.number(r.selection[1], 2)}; {r.as_good} groups reach both.")
@@ -589,11 +589,11 @@ def sensitivity_chart(f: Findings):
     ).properties(title=alt.Title(f"{len(f.stable)} of {placed} {group_label(params)} placed stay strong in both "
                                  "for every pair of years and either reference",
                                  subtitle=f"{words}. Cells: AI years strong in both / AI years with data"))
-    notes = [f"No data on both, so not tested: {names_or(f.unplaced)}."] if f.unplaced else []
+    notes = [f"No data on both, so not tested: {country_names_or(f.unplaced)}."] if f.unplaced else []
     notes.append("Up to 2018 the EU reference for culture is the EU28, from 2019 the EU27 (2020 composition).")
     description = ("Heat maps, one per reference, of how many years of AI data place each country above the "
                    "reference on both indicators, for each year of cultural-employment data. Stable in every "
-                   f"combination: {names_or(f.stable)}.")
+                   f"combination: {country_names_or(f.stable)}.")
     return figure(chart, name="synthesis-sensitivity", description=description,
                   data=summary.drop(columns="cell"), sources=HEADLINE_SOURCES, notes=notes)
 

@@ -21,17 +21,12 @@ from .charts import (ABOVE_COLOUR, AGGREGATE_COLOUR, BELOW_COLOUR, CONTEXT_GREY,
 from .params import ReportParams, group_label
 
 # One short name per aggregate for running text (the full name is given once, in each chapter's introduction).
-SHORT_AGGREGATE = {"EU27_2020": "EU27", "EU28": "EU28", "EA": "euro area", "EA20": "euro area"}
 METHODS_NOTE = "How these figures are made and what they leave out: see the methods appendix."
-
-
-def agg_short(params: ReportParams) -> str:
-    return SHORT_AGGREGATE.get(params.comparison_aggregate, params.aggregate_name)
 
 
 def the_geo(params: ReportParams, code: str) -> str:
     """'Denmark', or 'the EU27' for the comparison aggregate."""
-    return f"the {agg_short(params)}" if code == params.comparison_aggregate else ai.geo_name(code)
+    return f"the {params.aggregate_short}" if code == params.comparison_aggregate else ai.geo_name(code)
 
 
 def format_value(value: float, unit: str = "%") -> str:
@@ -47,7 +42,7 @@ def leader_texts(params: ReportParams, latest: ai.Latest, unit: str = "%", noun:
     texts = {"name": ai.geo_name(geo) if geo else "no selected country", "value": format_value(value, unit),
              "agg": format_value(latest.aggregate, unit), "year": str(latest.year or "no year")}
     texts["sentence"] = prose.leader_sentence(ai.geo_name(geo) if geo else None, texts["value"],
-                                              f"{agg_short(params)}: {texts['agg']}", noun)
+                                              f"{params.aggregate_short}: {texts['agg']}", noun)
     return texts
 
 
@@ -75,7 +70,7 @@ def name_scale(params: ReportParams, codes_present) -> alt.Scale:
 
 def role_colour(params: ReportParams, roles=("selected", "aggregate", "other"), other: str = "other countries"):
     """Selected blue, aggregate black, others grey (the book's highlight colours), named in the legend."""
-    labels = {"selected": group_label(params), "aggregate": agg_short(params), "other": other}
+    labels = {"selected": group_label(params), "aggregate": params.aggregate_short, "other": other}
     colour = highlight_colour("role")
     expression = " : ".join(f"datum.label == '{r}' ? '{labels[r]}'" for r in roles) + " : datum.label"
     colour.legend = alt.Legend(title=None, orient="top", labelExpr=expression, values=list(roles))
@@ -99,7 +94,7 @@ def year_axis(years) -> alt.Axis:
 
 def no_values_chart(params: ReportParams, name: str, what: str, year, sources: list[str]):
     """The placeholder when neither a selected country nor the aggregate has a value in ``what``."""
-    return message_figure(name, f"No values in {what} for the {group_label(params)} or the {agg_short(params)}",
+    return message_figure(name, f"No values in {what} for the {group_label(params)} or the {params.aggregate_short}",
                           f"The snapshot has no value in {what}{'' if year is None else f' ({year})'} for "
                           f"{params.names_of(params.countries)} or "
                           f"the {params.aggregate_name}. Nothing is drawn.", sources, [])
@@ -108,7 +103,7 @@ def no_values_chart(params: ReportParams, name: str, what: str, year, sources: l
 def context_subtitle(params: ReportParams, extra: str = "") -> str:
     """Names the colours :func:`context_lines` draws."""
     return (f"{prose.capitalised(colour_name(CONTEXT_GREY))}: other European countries; dashed "
-            f"{colour_name(AGGREGATE_COLOUR)}: the {agg_short(params)}{extra}")
+            f"{colour_name(AGGREGATE_COLOUR)}: the {params.aggregate_short}{extra}")
 
 
 def context_lines(params: ReportParams, series: pd.DataFrame, *, title: str, y_title: str, subtitle: str,
@@ -153,7 +148,7 @@ def ranking_bars(params: ReportParams, ranked: pd.DataFrame, *, axis: str, title
                  alt.Tooltip("rank:Q", title="Rank")])
     layers = [bars]
     if not prose.is_missing(reference):
-        ref = pd.DataFrame({"value": [reference], "label": [f"{agg_short(params)} {format_value(reference, unit)}"]})
+        ref = pd.DataFrame({"value": [reference], "label": [f"{params.aggregate_short} {format_value(reference, unit)}"]})
         layers.append(alt.Chart(ref).mark_rule(color=AGGREGATE_COLOUR, strokeDash=[5, 3], strokeWidth=2).encode(
             x="value:Q"))
         layers.append(alt.Chart(ref).mark_text(align="left", dx=4, y=-8, fontSize=11).encode(x="value:Q",
@@ -166,7 +161,7 @@ def ranking_description(params: ReportParams, ranked: pd.DataFrame, what: str, y
     mine = ranked[ranked["role"] == "selected"]
     return (f"Bar chart ranking {len(ranked)} European countries by {what} in {year}, the {group_label(params)} in "
             f"{colour_name(ABOVE_COLOUR)}" + ("" if prose.is_missing(reference) else
-                                             f" and the {agg_short(params)} ({format_value(reference, unit)}) as a "
+                                             f" and the {params.aggregate_short} ({format_value(reference, unit)}) as a "
                                              "dashed line") + ". "
             + "; ".join(f"{n} ranks {r} with {lab}" for n, r, lab in zip(mine["name"], mine["rank"], mine["label"]))
             + ".")
@@ -187,10 +182,10 @@ def scoreboard_frame(params: ReportParams, indicators: list[ai.Indicator]) -> pd
         for v, u, r, n, show, agg, d in zip(board["value"], board["unit"], board["rank"], board["n_ranked"], ranked,
                                             is_aggregate, board["doubtful"])]
     board["index_to_aggregate"] = board["index_to_aggregate"].where(~is_aggregate)
-    above, below = f"above the {agg_short(params)}", f"at or below the {agg_short(params)}"
+    above, below = f"above the {params.aggregate_short}", f"at or below the {params.aggregate_short}"
     board["position"] = [("reference" if agg else position_label(v, r, above, below))
                          for v, r, agg in zip(board["value"], board["aggregate_value"], is_aggregate)]
-    board["column"] = [agg_short(params) if agg else n for agg, n in zip(is_aggregate, board["name"])]
+    board["column"] = [params.aggregate_short if agg else n for agg, n in zip(is_aggregate, board["name"])]
     board["row_lines"] = [wrap_label(r, 30) for r in board["row"]]
     return board
 
@@ -200,7 +195,7 @@ def scoreboard_chart(params: ReportParams, board: pd.DataFrame, *, title: str, n
     """A table-like chart: a cell per indicator and country, coloured by the position against the aggregate."""
     if board.empty:
         return message_figure(name, "No indicators to compare", "Nothing to draw.", sources, [])
-    above, below = f"above the {agg_short(params)}", f"at or below the {agg_short(params)}"
+    above, below = f"above the {params.aggregate_short}", f"at or below the {params.aggregate_short}"
     base = alt.Chart(board).encode(
         x=alt.X("column:N", sort=list(dict.fromkeys(board["column"])), title=None,
                 axis=alt.Axis(orient="top", labelAngle=0, labelLimit=120, labelFontSize=12)),
@@ -212,17 +207,17 @@ def scoreboard_chart(params: ReportParams, board: pd.DataFrame, *, title: str, n
         color=comparison_colour("position", above, below),
         tooltip=[alt.Tooltip("row:N", title="Indicator"), alt.Tooltip("name:N", title="Country"),
                  alt.Tooltip("cell:N", title="Value and rank"),
-                 alt.Tooltip("index_to_aggregate:Q", title=f"Value ÷ {agg_short(params)}", format=".2f")])
+                 alt.Tooltip("index_to_aggregate:Q", title=f"Value ÷ {params.aggregate_short}", format=".2f")])
     text = base.mark_text(fontSize=11, lineBreak="|").encode(
         text="cell:N", color=alt.condition(f"datum.position == '{above}' || datum.position == '{below}'",
                                            alt.value("#FFFFFF"), alt.value("#111111")))
     subtitle = [f"{prose.capitalised(colour_name(ABOVE_COLOUR))}: {above}; {colour_name(BELOW_COLOUR)}: {below}; "
-                f"{colour_name(NO_DATA_COLOUR)}: {NO_DATA_LABEL} for the country or the {agg_short(params)}.",
+                f"{colour_name(NO_DATA_COLOUR)}: {NO_DATA_LABEL} for the country or the {params.aggregate_short}.",
                 f"Cell: the value and, where at least {ai.MIN_PEERS_FOR_RANK} countries have data, the rank."]
     chart = alt.layer(reference, cells, text).properties(title=alt.Title(title, subtitle=subtitle),
                                                          width=alt.Step(96), height=alt.Step(48))
     description = (f"Table-like chart of {board['row'].nunique()} indicators for {params.names_of(params.countries)} "
-                   f"and the {agg_short(params)}. " + " ".join(
+                   f"and the {params.aggregate_short}. " + " ".join(
                        f"{lab}: " + ", ".join(f"{n} {c.replace('|', ', ')}" for n, c in zip(g["column"], g["cell"]))
                        + "." for lab, g in board.groupby("row", sort=False)))
     notes = list(notes)

@@ -29,6 +29,10 @@ AGGREGATES = {
     "EA20": "Euro area (20 countries)",
 }
 
+# One short name per aggregate, for running text and chart labels ("against the EU27").
+AGGREGATE_SHORT_NAMES = {"EU27_2020": "EU27", "EU28": "EU28", "EA": "euro area",
+                         "EA19": "euro area (19 countries)", "EA20": "euro area (20 countries)"}
+
 EARLIEST_YEAR = 2000
 # The synthesis compares the selection with random groups of countries: how many groups, drawn with which seed.
 DEFAULT_RANDOM_DRAWS = 10_000
@@ -79,6 +83,11 @@ def is_country_code(code: str) -> bool:
     return code not in AGGREGATES
 
 
+def short_name(code: str) -> str:
+    """'EU27' for EU27_2020, 'euro area' for EA; a country's own name otherwise."""
+    return AGGREGATE_SHORT_NAMES.get(code) or country_name(code)
+
+
 def join_names(names: list[str] | tuple[str, ...], conjunction: str = "and") -> str:
     """'Denmark, Finland and Sweden' for a list of names."""
     names = list(names)
@@ -114,6 +123,10 @@ class ReportParams:
     @property
     def aggregate_name(self) -> str:
         return country_name(self.comparison_aggregate)
+
+    @property
+    def aggregate_short(self) -> str:
+        return short_name(self.comparison_aggregate)
 
     def names_of(self, codes) -> str:
         return join_names([country_name(c) for c in codes])

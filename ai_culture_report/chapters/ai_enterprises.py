@@ -17,7 +17,7 @@ from IPython.display import HTML
 
 from .. import ai_adoption as ai
 from .. import data, prose, tables
-from ..ai_charts import (METHODS_NOTE, agg_short, context_lines, context_subtitle, format_value, labelled,
+from ..ai_charts import (METHODS_NOTE, context_lines, context_subtitle, format_value, labelled,
                          leader_texts, name_scale, no_values_chart, ranked_frame, ranking_bars, ranking_description,
                          role_colour, scoreboard_chart, scoreboard_frame, series_with_roles, the_geo, wrap_expression)
 from ..charts import CONTEXT_GREY, PALETTE, colour_name, figure, message_figure
@@ -210,7 +210,7 @@ def glue_values(f: Findings) -> dict[str, str]:
     p = f.params
     use, tech_top = leader_texts(p, f.use), ai.most_common([f.tech_tops[g] for g in f.tech_present if g in f.tech_tops])
     values = {
-        "region_name": p.region_name, "aggregate_name": p.aggregate_name, "agg": agg_short(p),
+        "region_name": p.region_name, "aggregate_name": p.aggregate_name, "agg": p.aggregate_short,
         "group_label": group_label(p), "source_years": ai.span_text([f.first_year, f.use.year])
         if f.use.year else "no year", "use_year": use["year"], "use_agg": use["agg"],
         "use_above": prose.above_sentence(f.use.n_above, f.use.n, group_label(p), "had a higher share"),
@@ -254,7 +254,7 @@ def _sector_values(f: Findings) -> dict[str, str]:
             "sector_creative_sentence": prose.leader_sentence(
                 f"{mine['name'].iloc[0]} ({prose.ordinal(mine['rank'].iloc[0])} of {len(creative)})" if len(mine)
                 else None, mine["label"].iloc[0] if len(mine) else "",
-                f"{agg_short(f.params)}: {format_value(_sector_creative_reference(f))}"),
+                f"{f.params.aggregate_short}: {format_value(_sector_creative_reference(f))}"),
             "sector_missing": prose.absent([ai.geo_name(c) for c in f.params.countries if c not in f.missing and
                                             c not in set(f.sector_table["geo"])], "the sector data")}
 
@@ -316,15 +316,15 @@ def use_chart(f: Findings):
                               f"The snapshot has the survey for {f.params.year_start}–{f.params.year_end} only in "
                               "other years.", [ANY_AI_SOURCE], [])
     use = leader_texts(p, f.use)
-    title = (f"In {use['year']}, enterprise AI use was above the {agg_short(p)} ({use['agg']}) in "
+    title = (f"In {use['year']}, enterprise AI use was above the {p.aggregate_short} ({use['agg']}) in "
              f"{prose.count_of_group(f.use.n_above, f.use.n, group_label(p))}")
     subtitle = context_subtitle(p, "; ◇ = break in series")
     chart = context_lines(p, series, title=title, y_title=ENTERPRISE_AXIS, subtitle=subtitle)
     latest = "; ".join(f"{ai.geo_name(g)} {prose.percent(v)}" for g, v in f.use.values)
     description = (f"Line chart of the share of enterprises with 10 or more employees using AI, "
                    f"{f.first_year} to {f.use.year}, for the {group_label(p)} with data (coloured), the "
-                   f"{agg_short(p)} (black, dashed) and other European countries (grey). In {f.use.year}: "
-                   f"{latest or 'no selected country has a value'}; {agg_short(p)} {use['agg']}.")
+                   f"{p.aggregate_short} (black, dashed) and other European countries (grey). In {f.use.year}: "
+                   f"{latest or 'no selected country has a value'}; {p.aggregate_short} {use['agg']}.")
     notes = [f"{f.creative_first_year} added a technology to the list Eurostat asks about, so part of the last "
              "step is a wider question."] if f.creative_first_year and f.creative_first_year > f.first_year else []
     return figure(chart, name="ai-enterprise-use", description=description, sources=[ANY_AI_SOURCE],
@@ -390,7 +390,7 @@ def technology_chart(f: Findings, inputs: Inputs):
                               "The snapshot has no AI technology rows in these years.", [TECHNOLOGY_SOURCE], [])
     values = glue_values(f)
     title = (f"{prose.capitalised(values['tech_top'])} is the most used AI technology in {values['tech_top_count']}"
-             if f.tech_present else f"In the {agg_short(p)}, {values['tech_agg_top']} is the most used AI technology")
+             if f.tech_present else f"In the {p.aggregate_short}, {values['tech_agg_top']} is the most used AI technology")
     labels = list(ai.TECHNOLOGIES.values())
     base = alt.Chart().encode(
         x=alt.X("year:Q", title=None, axis=alt.Axis(format="d", values=sorted(tech["year"].unique().tolist()),
@@ -428,8 +428,8 @@ def funnel_chart(f: Findings):
                               "The snapshot has these questions for 2025 only.", sources, [])
     considered, own = leader_texts(p, f.considered), leader_texts(p, f.own)
     title = (f"{considered['name']} has the most enterprises that considered AI without using it "
-             f"({considered['value']}; {agg_short(p)} {considered['agg']}, {considered['year']})" if f.considered.n else
-             f"In the {agg_short(p)}, {considered['agg']} of enterprises considered AI without using it "
+             f"({considered['value']}; {p.aggregate_short} {considered['agg']}, {considered['year']})" if f.considered.n else
+             f"In the {p.aggregate_short}, {considered['agg']} of enterprises considered AI without using it "
              f"({considered['year']})")
 
     def panel(column: str, label: str) -> alt.Chart:
@@ -443,7 +443,7 @@ def funnel_chart(f: Findings):
     chart = alt.hconcat(panel("considered_not_using", "Considered AI, did not use it (%)"),
                         panel("own_developed", "AI developed by own employees (%)")).resolve_scale(
         y="independent").properties(title=alt.Title(title, subtitle=f"AI built by own staff: {own['name']} "
-                                                                    f"{own['value']}, {agg_short(p)} {own['agg']}"))
+                                                                    f"{own['value']}, {p.aggregate_short} {own['agg']}"))
     shown = funnel[funnel["role"] != "other"]
     description = (f"Two bar charts for {considered['year']}: the share of enterprises that considered AI but did not "
                    "use it, and the share that developed AI with their own employees. " + "; ".join(
@@ -462,7 +462,7 @@ def sector_chart(f: Findings):
         return no_values_chart(p, "ai-sector-vs-all", "the sector data", f.sector.year, sources)
     title = (f"Information and communication firms use AI {_sector_values(f)['sector_index_span']} times as often as "
              f"all enterprises in the {group_label(p)} with data ({f.sector.year})" if f.sector.n else
-             f"AI use in information and communication and in all enterprises in the {agg_short(p)} ({f.sector.year})")
+             f"AI use in information and communication and in all enterprises in the {p.aggregate_short} ({f.sector.year})")
     long = pd.concat([table.assign(series=SECTOR_LABEL, value=table["sector_value"]),
                       table.assign(series=ALL_LABEL, value=table["all_value"])])
     long = labelled(long[["geo", "name", "role", "year", "series", "value"]]).sort_values(["geo", "series", "year"])
@@ -545,7 +545,7 @@ def investment_chart(f: Findings):
 
 def scoreboard(f: Findings):
     p = f.params
-    title = f"The {group_label(p)} are above the {agg_short(p)} in {glue_values(f)['board_count']}"
+    title = f"The {group_label(p)} are above the {p.aggregate_short} in {glue_values(f)['board_count']}"
     return scoreboard_chart(p, f.board, title=title, name="ai-enterprise-scoreboard",
                             sources=[ANY_AI_SOURCE, TECHNOLOGY_SOURCE, CONSIDERED_SOURCE, SECTOR_SOURCE],
                             notes=[METHODS_NOTE])

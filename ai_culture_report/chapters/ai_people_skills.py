@@ -13,7 +13,7 @@ import pandas as pd
 
 from .. import ai_adoption as ai
 from .. import data, prose, tables
-from ..ai_charts import (METHODS_NOTE, agg_short, context_lines, context_subtitle, format_value, labelled,
+from ..ai_charts import (METHODS_NOTE, context_lines, context_subtitle, format_value, labelled,
                          leader_texts, name_scale, no_values_chart, ranked_frame, ranking_bars, ranking_description,
                          role_colour, scoreboard_chart, scoreboard_frame, series_with_roles, the_geo, wrap_expression)
 from ..charts import CONTEXT_GREY, colour_name, figure, message_figure
@@ -139,7 +139,7 @@ def glue_values(f: Findings) -> dict[str, str]:
     use = leader_texts(p, f.genai)
     purpose_top = ai.most_common(list(f.purpose_tops.values()))
     values = {
-        "region_name": p.region_name, "aggregate_name": p.aggregate_name, "agg": agg_short(p), "group_label": group,
+        "region_name": p.region_name, "aggregate_name": p.aggregate_name, "agg": p.aggregate_short, "group_label": group,
         "genai_year": str(f.genai.year or "no year"), "genai_agg": use["agg"],
         "genai_above": prose.above_sentence(f.genai.n_above, f.genai.n, group, "had a higher share"),
         "genai_leader_sentence": prose.leader_sentence(
@@ -174,7 +174,7 @@ def glue_values(f: Findings) -> dict[str, str]:
                "density_sentence": prose.leader_sentence(
                    f"{mine['name'].iloc[0]} ({prose.ordinal(mine['rank'].iloc[0])} of {len(f.density)})"
                    if len(mine) else None, mine["label"].iloc[0] if len(mine) else "",
-                   f"{agg_short(p)}: {format_value(f.density_reference, 'per 1,000')}", noun="number"),
+                   f"{p.aggregate_short}: {format_value(f.density_reference, 'per 1,000')}", noun="number"),
                "board_count": prose.count_of_group(int(f.board_summary["n_above"].sum()),
                                                    int(f.board_summary["n_compared"].sum()), "comparisons")}
     return values
@@ -228,7 +228,7 @@ def genai_use_chart(f: Findings, inputs: Inputs):
     wide = wide[wide["role"] != "other aggregate"].sort_values(["all_individuals", "geo"], ascending=[False, True])
     wide = labelled(labelled(wide, "all_individuals"), "aged_16_24", to="label_16_24")
     use = leader_texts(p, f.genai)
-    title = (f"In {f.genai.year}, people's use of generative AI was above the {agg_short(p)} ({use['agg']}) in "
+    title = (f"In {f.genai.year}, people's use of generative AI was above the {p.aggregate_short} ({use['agg']}) in "
              f"{prose.count_of_group(f.genai.n_above, f.genai.n, group_label(p))}")
     base = alt.Chart(wide).encode(y=alt.Y("name:N", sort=list(wide["name"]), title=None))
     rule = base.mark_rule(color="#C8C8C8", strokeWidth=2).encode(x="all_individuals:Q", x2="aged_16_24:Q")
@@ -265,7 +265,7 @@ def purposes_chart(f: Findings, inputs: Inputs):
     v = glue_values(f)
     title = (f"{prose.capitalised(v['purpose_top'])} is the most common purpose of generative AI in "
              f"{v['purpose_top_count']} ({f.genai.year})" if f.purpose_tops else
-             f"Purposes of generative AI in the {agg_short(p)} and the leading countries ({f.genai.year})")
+             f"Purposes of generative AI in the {p.aggregate_short} and the leading countries ({f.genai.year})")
     chart = alt.Chart(frame).mark_bar().encode(
         y=alt.Y("name:N", sort=[ai.geo_name(g) for g in keep], title=None),
         x=alt.X("value:Q", title="% of the age group", scale=alt.Scale(domain=[0, 100])),
@@ -333,14 +333,14 @@ def ict_share_chart(f: Findings):
         return message_figure(name, "No ICT specialist data in the selected years", "Nothing to draw.",
                               [ICT_SOURCE], [])
     ict = leader_texts(p, f.ict)
-    title = (f"In {f.ict.year}, ICT specialists' share of employment was above the {agg_short(p)} ({ict['agg']}) in "
+    title = (f"In {f.ict.year}, ICT specialists' share of employment was above the {p.aggregate_short} ({ict['agg']}) in "
              f"{prose.count_of_group(f.ict.n_above, f.ict.n, group_label(p))}")
     subtitle = context_subtitle(p)
     chart = context_lines(p, series, title=title, y_title="ICT specialists (% of total employment)", subtitle=subtitle)
     description = (f"Line chart of ICT specialists as a percentage of total employment, for the {group_label(p)} "
-                   f"(coloured), the {agg_short(p)} (black, dashed) and other European countries (grey). "
+                   f"(coloured), the {p.aggregate_short} (black, dashed) and other European countries (grey). "
                    f"In {f.ict.year}: " + "; ".join(f"{ai.geo_name(g)} {prose.percent(v)}" for g, v in f.ict.values)
-                   + f"; {agg_short(p)} {ict['agg']}.")
+                   + f"; {p.aggregate_short} {ict['agg']}.")
     return figure(chart, name=name, description=description, sources=[ICT_SOURCE], notes=[METHODS_NOTE],
                   data=series[["geo", "name", "role", "year", "value", "label"]])
 
@@ -366,6 +366,6 @@ def ict_density_chart(f: Findings):
 
 def scoreboard(f: Findings):
     p, v = f.params, glue_values(f)
-    title = f"On people and skills, the {group_label(p)} are above the {agg_short(p)} in {v['board_count']}"
+    title = f"On people and skills, the {group_label(p)} are above the {p.aggregate_short} in {v['board_count']}"
     return scoreboard_chart(p, f.board, title=title, name="ai-people-scoreboard",
                             sources=[GENAI_SOURCE, ICT_SOURCE, ai.POPULATION_SOURCE], notes=[METHODS_NOTE])

@@ -15,7 +15,7 @@ import pandas as pd
 
 from .. import culture, data, policy, prose, tables
 from ..charts import AGGREGATE_COLOUR, CONTEXT_GREY, PALETTE, SELECTED_COLOUR, colour_name, figure, message_figure
-from ..params import ReportParams, join_names
+from ..params import AGGREGATE_SHORT_NAMES, ReportParams, join_names, short_name
 
 EKIP_PROJECT_ID = 101112111
 EDIH_AI_CALL = "DIGITAL-2025-EDIH-AC-08-CONSOLIDATION-STEP"  # FACTS.md §5; the facts give it no dates
@@ -334,9 +334,6 @@ def _value_text(value) -> str:
     return f"{value:,.0f}" if value.is_integer() and abs(value) >= 1000 else f"{value:g}"
 
 
-SHORT_AGGREGATE_NAMES = {"EU27_2020": "EU27", "EU28": "EU28", "EA19": "Euro area (19)", "EA20": "Euro area (20)"}
-
-
 def _as_quoted(flag) -> str:
     """The qualifier recorded with a figure, in words ('rounded_text (EU highest)' -> 'rounded (EU highest)')."""
     return str(flag or "").replace("rounded_text", "rounded").strip()
@@ -347,7 +344,7 @@ def text_figures_table(f: Findings):
     table = result["table"].copy()
     shown = table.assign(
         figure_unit=[f"{f} ({u})" if u else f for f, u in zip(table["figure"], table["unit"])],
-        who=[SHORT_AGGREGATE_NAMES.get(g, n) for g, n in zip(table["geo"], table["name"])],
+        who=[prose.capitalised(short_name(g)) if g in AGGREGATE_SHORT_NAMES else n for g, n in zip(table["geo"], table["name"])],
         quoted=table["as_quoted"].map(_as_quoted),
     )
     notes = ["Rounded numbers read from the text of web pages (Eurostat articles and news, national ministries and "

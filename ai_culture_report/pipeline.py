@@ -316,7 +316,7 @@ def glue_dependencies(repo: Path = REPO_ROOT) -> set[Path]:
 
 
 def prepare(params_path: Path, snapshot: Snapshot, only=None, stage_root: Path | None = None,
-            repo: Path = REPO_ROOT) -> Variant:
+            repo: Path = REPO_ROOT, pdf: bool = True) -> Variant:
     if only:  # a preview still needs the notebooks whose numbers the other pages paste
         only = sorted(set(only) | glue_dependencies(repo))
     params = load_params(params_path)
@@ -326,7 +326,8 @@ def prepare(params_path: Path, snapshot: Snapshot, only=None, stage_root: Path |
     variant = Variant(name=name, params_path=params_path, params=params, stage=stage,
                       target=output_dir(name, stage_root, repo), strict=not only)
     # A preview of some chapters is no report to print.
-    variant.pdf_missing = printer_missing() if variant.strict else "a preview of some chapters is not printed"
+    variant.pdf_missing = ("a preview of some chapters is not printed" if not variant.strict
+                           else "not asked for (--no-pdf)" if not pdf else printer_missing())
     if variant.state_path.exists():
         variant.state = json.loads(variant.state_path.read_text())
     stage_sources(variant, only, repo)
@@ -842,7 +843,8 @@ def make_executor(jobs: int, scheduler: str | None):
 
 
 def build(params_paths: list[Path], jobs: int = 1, test: bool = True, force: bool = False, only=None,
-          stage_root: Path | None = None, scheduler: str | None = None, repo: Path = REPO_ROOT) -> list[Variant]:
+          stage_root: Path | None = None, scheduler: str | None = None, repo: Path = REPO_ROOT,
+          pdf: bool = True) -> list[Variant]:
     """Build the book for every parameter file; return the variants built."""
     started = time.perf_counter()
     snapshot = Snapshot()
@@ -855,7 +857,7 @@ def build(params_paths: list[Path], jobs: int = 1, test: bool = True, force: boo
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:
         raise ReportError(f"Two parameter files share the name {', '.join(duplicates)}; variant names must differ.")
-    variants = [prepare(p, snapshot, only, stage_root, repo) for p in params_paths]
+    variants = [prepare(p, snapshot, only, stage_root, repo, pdf) for p in params_paths]
     if not test:
         for variant in variants:
             log(f"  [{variant.name}] nbval: skipped (--no-test)")

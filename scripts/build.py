@@ -47,6 +47,7 @@ def main(argv=None) -> int:
     parser.add_argument("--scheduler", metavar="ADDRESS",
                         help="run the notebooks on this Dask scheduler (the workers must see this folder)")
     parser.add_argument("--no-test", action="store_true", help="skip the nbval check")
+    parser.add_argument("--no-pdf", action="store_true", help="do not print the whole report as a PDF")
     parser.add_argument("--force", action="store_true", help="execute every notebook even if its inputs are unchanged")
     parser.add_argument("--only", type=Path, action="append", default=None, metavar="NOTEBOOK",
                         help="preview: build only this chapter notebook (repeatable); needs --stage-root")
@@ -60,7 +61,8 @@ def main(argv=None) -> int:
     started = time.perf_counter()
     try:
         variants = build(param_files, jobs=args.jobs, test=not args.no_test, force=args.force, only=only,
-                         stage_root=args.stage_root.resolve() if args.stage_root else None, scheduler=args.scheduler)
+                         stage_root=args.stage_root.resolve() if args.stage_root else None, scheduler=args.scheduler,
+                         pdf=not args.no_pdf)
     except ReportError as error:
         log(f"error: {error}")
         return 2

@@ -193,7 +193,8 @@ def test_values(f: Findings) -> dict[str, str]:
         "random_pool": str(r.pool if r else len(f.quadrants)), "random_as_good": prose.number(r.as_good, 0) if r
         else "not computed", "random_share": share_text(r.share if r else None),
         "n_stable": str(len(f.stable)), "n_combinations": str(f.n_combinations),
-        "strong_of_group": (f"{len(f.strong)} of the {len(f.placed)} {group_label(f.params)}" if f.placed
+        "stable_of_placed": prose.count_phrase(len(f.stable), len(f.placed)),
+        "strong_of_group": (f"{prose.count_phrase(len(f.strong), len(f.placed))} {group_label(f.params)}" if f.placed
                             else f"none of the {group_label(f.params)}, for lack of data"),
         "random_result": (f"{share_text(r.share)} of {prose.number(r.draws, 0)} random groups of "
                           f"{prose.plural(r.size, 'country', 'countries')} do as well" if r else
@@ -258,7 +259,7 @@ def verdict(f: Findings) -> str:
                 "so the data cannot test whether the selection combines the two.")
     text = (f"Of the {v['n_pool']} countries with data on cultural employment and enterprise AI use, "
             f"{v['n_above_both']} are above the {v['headline_reference']} on both: "
-            f"{v['n_strong_both']} of the {v['n_placed']} {group_label(params)} and {v['others_strong_phrase']}. "
+            f"{prose.count_phrase(len(f.strong), len(f.placed))} {group_label(params)} and {v['others_strong_phrase']}. "
             f"The group's median is beaten on both by {v['beating_phrase']}, and {v['random_share']} of "
             f"{v['random_draws']} random groups of {v['random_group']} do as well.")
     if f.unplaced:

@@ -603,10 +603,10 @@ def synthesis_indicators(params: ReportParams) -> pd.DataFrame:
 # --------------------------------------------------------------------------------------------
 
 # The column headers of :func:`country_summary` (the years are stated under the table).
-UNIVERSITY_COLUMNS = {"name": "Country", "works": "AI works (OpenAlex)", "per_million": "Per million",
-                      "rank": "Rank", "growth": "Growth a year", "share": "Share of European sum",
-                      "cset": "CSET per million", "cset_rank": "CSET rank", "rd": "R&D (% of GDP)",
-                      "genai_young": "GenAI, aged 16–24", "genai_all": "GenAI, all 16–74"}
+UNIVERSITY_COLUMNS = {"name": "Country", "works": "AI works (OpenAlex)", "per_million": "AI works per million",
+                      "rank": "Rank", "growth": "Growth a year", "share": "Share of Europe",
+                      "cset": "CSET per million", "cset_rank": "CSET rank", "rd": "R&D, % of GDP",
+                      "genai_young": "GenAI for study, 16–24", "genai_all": "GenAI for study, 16–74"}
 
 
 def country_summary(codes, ranking: pd.DataFrame, growth_rows: pd.DataFrame, shares: dict,

@@ -356,7 +356,7 @@ def findings_table(f: Findings):
                c["genai_young"]: _cell(1, prose.percent), c["genai_all"]: _cell(1, prose.percent)}
     rank = lambda v: NO_DATA_LABEL if prose.is_missing(v) else prose.ordinal(v)  # noqa: E731
     formats[c["rank"]] = formats[c["cset_rank"]] = rank
-    shown = f.table.drop(columns=["geo"])
+    shown = f.table.drop(columns=["geo", c["works"], c["cset_rank"], c["genai_all"]])  # the download keeps them
     years = (f"OpenAlex {prose.span(*f.pub_period) if f.pub_period else 'no year'}, CSET "
              f"{f.cset_period[1] if f.cset_period else 'no year'}, R&D {f.rd_year or 'no year'}, generative AI "
              f"{f.genai_year or 'no year'}")
@@ -370,11 +370,6 @@ def findings_table(f: Findings):
 
 
 # --- Charts (each takes the findings) ---------------------------------------------------------------------------
-
-def _missing_note(f: Findings, present, what: str) -> list[str]:
-    missing = [c for c in f.params.countries if c not in set(present)]
-    return [f"No {what} for {f.params.names_of(missing)}."] if missing else []
-
 
 def _no_publications_chart(f: Findings, name: str, source=PUBLICATIONS, what="OpenAlex file of AI works"):
     years = f.inputs.publications["year"] if source == PUBLICATIONS else f.inputs.cset["year"]
@@ -434,8 +429,7 @@ def per_million_chart(f: Findings):
     chart = alt.layer(*layers).properties(title=alt.Title(
         title, subtitle=f"{colour_name(CONTEXT_GREY).capitalize()} lines: the other European countries"),
         width=560, height=340)
-    notes = [WHOLE_COUNT_NOTE, *_small_count_note(frame, last),
-             *_missing_note(f, latest["geo"], f"AI publication count or population in {last}")]
+    notes = [WHOLE_COUNT_NOTE, *_small_count_note(frame, last)]  # missing countries: said once, in the text
     return figure(chart, name="ai-publications-per-million",
                   description=_lines_description("OpenAlex AI works", first, last, latest),
                   data=frame[["geo", "name", "role", "year", "value", "population", "per_million"]],
@@ -470,7 +464,7 @@ def ranking_chart(f: Findings):
                    f"{last}; the dashed line marks their median, {prose.number(median, 0)}. "
                    + "; ".join(f"{n} ranks {r} with {prose.number(v, 0)}" for n, r, v in
                                zip(picks["name"], picks["rank"], picks["per_million"])) + ".")
-    notes = [WHOLE_COUNT_NOTE, "The median is of the countries shown; the file has no de-duplicated EU count."]
+    notes = ["The median is of the countries shown; the file has no de-duplicated EU count."]
     if f.not_ranked:
         notes.append(f"Not ranked, no population figure: {join_names([research.geo_label(c) for c in f.not_ranked])}.")
     return figure(chart, name="ai-publications-ranking", description=description,
@@ -513,8 +507,7 @@ def growth_chart(f: Findings):
     return figure(chart, name="ai-publications-growth", description=description,
                   data=data_out[["geo", "name", "role", "first_year", "last_year", "works_first_year",
                                  "works_last_year", "annual_growth_percent"]],
-                  sources=[PUBLICATIONS], notes=[WHOLE_COUNT_NOTE, *_missing_note(f, table["geo"],
-                                                                                  f"counts for {first} and {last}")])
+                  sources=[PUBLICATIONS])
 
 
 def cset_chart(f: Findings):
@@ -537,8 +530,7 @@ def cset_chart(f: Findings):
     chart = alt.layer(*layers).properties(title=alt.Title(title, subtitle=subtitle), width=560, height=340)
     description = (_lines_description("CSET's AI publications", first, last, latest)
                    + (f" A dashed line marks {openalex_end}, the last year of the OpenAlex series." if after else ""))
-    notes = [CSET_NOTE, WHOLE_COUNT_NOTE, *_small_count_note(frame, last),
-             *_missing_note(f, latest["geo"], f"CSET count or population in {last}")]
+    notes = [CSET_NOTE, *_small_count_note(frame, last)]
     return figure(chart, name="cset-ai-publications-per-million", description=description,
                   data=frame[["geo", "name", "role", "year", "value", "population", "per_million"]],
                   sources=[CSET, POPULATION], notes=notes)
@@ -576,8 +568,7 @@ def rd_chart(f: Findings):
                    + (f"In {f.rd_year}: " + "; ".join(f"{n} {prose.percent(v, 2)}" for n, v in
                                                        zip(gaps["name"], gaps["value"]))
                       + f"; {aggregate_name} {prose.percent(reference, 2, missing='no value')}." if len(gaps) else ""))
-    notes = ["UNESCO Institute for Statistics via Our World in Data; not Eurostat's rd_e_gerdtot.",
-             *_missing_note(f, series["geo"], "R&D expenditure figures")]
+    notes = ["UNESCO Institute for Statistics via Our World in Data; not Eurostat's rd_e_gerdtot."]
     return figure(chart, name="rd-expenditure", description=description,
                   data=series[["geo", "name", "role", "year", "value"]], sources=[RD], notes=notes)
 
@@ -641,8 +632,7 @@ def genai_chart(f: Findings):
                    f"three months before the {f.genai_year} survey: "
                    + "; ".join(f"{n}: {prose.percent(v)} ({g.lower()})" for n, g, v in
                                zip(table["name"], table["group"], table["value"])) + ".")
-    notes = ["Eurostat does not identify students: the 16–24 age group is the closest proxy.",
-             *_missing_note(f, table["geo"], "value in this Eurostat dataset")]
+    notes = ["Eurostat does not identify students: the 16–24 age group is the closest proxy."]
     if table["low_reliability"].any():
         notes.append("Triangles: values Eurostat flags as of low reliability (u).")
     return figure(chart, name="genai-formal-education", description=description,

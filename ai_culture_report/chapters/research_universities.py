@@ -10,7 +10,6 @@ the selection, the aggregate and the years come from the parameters. The Horizon
 
 from __future__ import annotations
 
-import html
 import math
 from dataclasses import dataclass
 
@@ -313,8 +312,8 @@ def _rd_values(f: Findings) -> dict[str, str]:
             f"{prose.percent(reference, 2)}", noun="share of GDP"),
         "rd_above": prose.capitalised(prose.count_of_group(above, len(gaps), group_label(p))),
         "rd_missing_sentence": _absent(missing, f"the R&D series in {f.rd_year}") if f.rd_year else "",
-        "quoted_names": p.names_of(quoted) if quoted else "none of the selected countries",
-        "quoted_years": prose.span(f.quotes["year"].min(), f.quotes["year"].max()) if len(f.quotes) else "no year",
+        "quotes_found": (f"{p.names_of(quoted)}, {prose.span(f.quotes['year'].min(), f.quotes['year'].max())}"
+                         if quoted else "none"),
     }
 
 
@@ -582,7 +581,7 @@ def gerd_quotes_html(f: Findings):
     """The text-quoted GERD figures as a separate table with its sources (not a chart, not a series)."""
     quotes = f.quotes
     if quotes.empty:
-        return HTML(f"<p>No quoted R&amp;D figures for {html.escape(f.params.names_of(f.params.countries))}.</p>")
+        return HTML("")  # the text says there is none
     shown = quotes.assign(quoted=[_quoted_number(v) for v in quotes["value"]], where="page")
     return tables.table(
         shown, name="gerd-quotes",

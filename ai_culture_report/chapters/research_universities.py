@@ -253,8 +253,8 @@ def _output_values(f: Findings) -> dict[str, str]:
         "rank_n": str(len(f.ranking)),
         "top_third": prose.capitalised(prose.count_of_group(int((picks["rank"] <= third).sum()), len(picks), group)),
         "third_n": str(third),
-        "pub_missing_sentence": _absent([in_text(c) for c in f.pub_missing],
-                                             "the ranking per inhabitant"),
+        "pub_missing_sentence": _absent([in_text(c) for c in f.pub_missing] if f.pub_period else [],
+                                        "the ranking per inhabitant"),
         "not_ranked": join_names([in_text(c) for c in f.not_ranked]) or "no country",
         "europe_growth": prose.signed_percent(europe),
         "growth_faster": prose.capitalised(prose.count_of_group(faster, len(f.growth), group)),
@@ -280,8 +280,8 @@ def _cset_values(f: Findings) -> dict[str, str]:
         "cset_last_year": str(f.cset_period[1]) if f.cset_period else "no year",
         "cset_leader_sentence": _leader_sentence(name, value, noun="output per inhabitant"),
         "cset_leader_rank": rank or "unranked", "cset_rank_n": str(len(f.cset_ranking)),
-        "cset_missing_sentence": _absent([in_text(c) for c in f.cset_missing],
-                                              "CSET's ranking per inhabitant"),
+        "cset_missing_sentence": _absent([in_text(c) for c in f.cset_missing] if f.cset_period else [],
+                                         "CSET's ranking"),
         "cset_same_leader": ("the same country" if name and name == _leader(f.ranking, p.countries, "per_million",
                                                                             str)[0] else "a different country"),
         "common_year": str(f.common_year) if f.common_year else "no common year",
@@ -308,10 +308,10 @@ def _rd_values(f: Findings) -> dict[str, str]:
         "rd_year": str(f.rd_year) if f.rd_year else "no year of the report",
         "rd_leader_sentence": _leader_sentence(
             in_text(gaps["geo"].iloc[0]) if len(gaps) else None,
-            prose.percent(gaps["value"].iloc[0], 2) if len(gaps) else "", f"{agg_short(p)}: "
-            f"{prose.percent(reference, 2)}", noun="share of GDP"),
+            prose.percent(gaps["value"].iloc[0], 2) if len(gaps) else "",
+            f"{agg_short(p)}: {prose.percent(reference, 2)}" if len(gaps) else "", noun="share of GDP"),
         "rd_above": prose.capitalised(prose.count_of_group(above, len(gaps), group_label(p))),
-        "rd_missing_sentence": _absent(missing, f"the R&D series in {f.rd_year}") if f.rd_year else "",
+        "rd_missing_sentence": _absent(missing, "the R&D series") if f.rd_year else "",
         "quotes_found": (f"{p.names_of(quoted)}, {prose.span(f.quotes['year'].min(), f.quotes['year'].max())}"
                          if quoted else "none"),
     }
@@ -338,8 +338,8 @@ def _genai_values(f: Findings) -> dict[str, str]:
         "genai_higher": prose.count_phrase(*f.genai_higher),
         "genai_odd_sentence": (f"{prose.capitalised(join_names(odd))} {prose.is_are(len(odd))} the exception: check it with Eurostat."
                                if odd else ""),
-        "genai_missing_sentence": _absent([in_text(c) for c in p.countries if c not in mine.index],
-                                               "Eurostat's figures for the young"),
+        "genai_missing_sentence": _absent([in_text(c) for c in p.countries if c not in mine.index]
+                                          if f.genai_year else [], "Eurostat's survey"),
     }
 
 

@@ -19,8 +19,9 @@ from IPython.display import HTML
 
 from .. import culture, data, prose, research, tables
 from ..ai_charts import agg_short
-from ..charts import (ABOVE_COLOUR, AGGREGATE_COLOUR, BELOW_COLOUR, CONTEXT_GREY, NO_DATA_LABEL, PALETTE, SELECTED_COLOUR, colour_name, colour_scale,
-                      comparison_colour, figure, message_figure, position_label)
+from ..charts import (ABOVE_COLOUR, AGGREGATE_COLOUR, BELOW_COLOUR, CONTEXT_GREY, NO_DATA_LABEL, PALETTE,
+                      SELECTED_COLOUR, colour_name, colour_scale, comparison_colour, figure, message_figure,
+                      position_label)
 from ..params import ReportParams, group_label, join_names
 
 PUBLICATIONS = research.PUBLICATIONS
@@ -291,7 +292,8 @@ def _cset_values(f: Findings) -> dict[str, str]:
                      if not prose.is_missing(rho) else "0"),
         "spearman": prose.number(rho, 2), "strength": strength(rho),
         "spearman_range": (f"{prose.number(f.agreement['spearman'].min(), 2)} to "
-                           f"{prose.number(f.agreement['spearman'].max(), 2)}" if len(f.agreement) else "not available"),
+                           f"{prose.number(f.agreement['spearman'].max(), 2)}"
+                           if len(f.agreement) else "not available"),
         "same_rank": prose.capitalised(prose.count_of_group(int((moved == 0).sum()), len(moved), group_label(p))),
         "max_shift": (f"{int(moved.max())} place{'' if int(moved.max()) == 1 else 's'}" if len(moved)
                       else "not available"),
@@ -336,7 +338,8 @@ def _genai_values(f: Findings) -> dict[str, str]:
         "genai_agg_all": prose.percent(everyone.get(p.comparison_aggregate, math.nan)),
         "genai_above": prose.capitalised(prose.count_of_group(above, len(mine), group_label(p))),
         "genai_higher": prose.count_phrase(*f.genai_higher),
-        "genai_odd_sentence": (f"{prose.capitalised(join_names(odd))} {prose.is_are(len(odd))} the exception: check it with Eurostat."
+        "genai_odd_sentence": (f"{prose.capitalised(join_names(odd))} {prose.is_are(len(odd))} the exception, "
+                               "worth checking in Eurostat's own table."
                                if odd else ""),
         "genai_missing_sentence": _absent([in_text(c) for c in p.countries if c not in mine.index]
                                           if f.genai_year else [], "Eurostat's survey"),
@@ -581,7 +584,7 @@ def gerd_quotes_html(f: Findings):
     """The text-quoted GERD figures as a separate table with its sources (not a chart, not a series)."""
     quotes = f.quotes
     if quotes.empty:
-        return HTML("")  # the text says there is none
+        return HTML("<p>No quoted figures to list.</p>")  # the text names the countries
     shown = quotes.assign(quoted=[_quoted_number(v) for v in quotes["value"]], where="page")
     return tables.table(
         shown, name="gerd-quotes",

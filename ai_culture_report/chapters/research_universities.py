@@ -485,7 +485,8 @@ def growth_chart(f: Findings):
     title = (f"{table.iloc[0]['name']}'s AI output grew fastest among the {group_label(p)}: "
              f"{prose.signed_percent(table.iloc[0]['annual_growth_percent'])} a year, {first}–{last}"
              if len(table) else f"Annual growth of AI works, {first}–{last}")
-    x = alt.X("annual_growth_percent:Q", title=f"Average annual growth of AI works, {first}–{last} (%)")
+    x = alt.X("annual_growth_percent:Q", title=f"Average annual growth of AI works, {first}–{last} (%)",
+              axis=alt.Axis(tickMinStep=1, format=".0f"))  # whole per cent: no crowded labels
     bars = alt.Chart(table).mark_bar().encode(
         y=alt.Y("name:N", sort=list(table["name"]), title=None), x=x,
         color=comparison_colour("position", above, below),

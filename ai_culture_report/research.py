@@ -596,3 +596,37 @@ def synthesis_indicators(params: ReportParams) -> pd.DataFrame:
     return pd.DataFrame({"geo": latest["geo"], "dimension": "AI research output", "value": latest["per_million"],
                          "unit": "OpenAlex AI works (whole counts) per million inhabitants", "year": period[1],
                          "source": f"{PUBLICATIONS}; {POPULATION}"}, columns=columns).reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------------------------
+# The universities chapter's findings per country
+# --------------------------------------------------------------------------------------------
+
+# The column headers of :func:`country_summary` (the years are stated under the table).
+UNIVERSITY_COLUMNS = {"name": "Country", "works": "AI works (OpenAlex)", "per_million": "AI works per million",
+                      "rank": "Rank", "growth": "Growth a year", "share": "Share of Europe",
+                      "cset": "CSET per million", "cset_rank": "CSET rank", "rd": "R&D, % of GDP",
+                      "genai_young": "GenAI for study, 16–24", "genai_all": "GenAI for study, 16–74"}
+
+
+def country_summary(codes, ranking: pd.DataFrame, growth_rows: pd.DataFrame, shares: dict,
+                    cset_ranking: pd.DataFrame, rd_gaps: pd.DataFrame, genai: pd.DataFrame) -> pd.DataFrame:
+    """One row per selected country: OpenAlex works, per million and rank, annual growth, share of the European
+    sum, CSET per million and rank (side by side, not joined into one series), R&D intensity and the shares
+    using generative AI for formal education. NaN where a source has no value."""
+    def pick(frame, column):
+        return frame.set_index("geo")[column] if len(frame) else pd.Series(dtype=float)
+
+    young = genai[genai["group"] == AGE_GROUPS["ind_type=Individuals, 16 to 24 years old"]]
+    everyone = genai[genai["group"] == AGE_GROUPS["ind_type=All individuals"]]
+    sources = {"works": pick(ranking, "value"), "per_million": pick(ranking, "per_million"),
+               "rank": pick(ranking, "rank"), "growth": pick(growth_rows, "annual_growth_percent"),
+               "cset": pick(cset_ranking, "per_million"), "cset_rank": pick(cset_ranking, "rank"),
+               "rd": pick(rd_gaps, "value"), "genai_young": pick(young, "value"), "genai_all": pick(everyone, "value")}
+    rows = []
+    for code in codes:
+        row = {"geo": code, "name": geo_label(code), "share": shares.get(code, math.nan)}
+        row.update({key: float(series.get(code, math.nan)) for key, series in sources.items()})
+        rows.append(row)
+    frame = pd.DataFrame(rows, columns=["geo", *UNIVERSITY_COLUMNS])
+    return frame.rename(columns=UNIVERSITY_COLUMNS)

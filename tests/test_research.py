@@ -5,7 +5,7 @@ import math
 import pandas as pd
 import pytest
 
-from ai_culture_report import research
+from ai_culture_report import prose, research
 
 AI = "OpenAlex C154945302 Artificial intelligence"
 DL = "OpenAlex C108583219 Deep learning"
@@ -320,22 +320,73 @@ def test_link_names_requires_agreement():
     assert list(lenient["organisation_pic"]) == [1]
 
 
-# --- Sentence helpers of the chapter ----------------------------------------------------------------------------
+# --- The universities chapter: findings per country and the short values the page pastes ----------------------
 
-def test_count_phrases_read_naturally():
+def test_country_summary_puts_each_source_in_its_own_column_and_leaves_gaps_missing():
+    ranking = pd.DataFrame({"geo": ["SE", "DK"], "value": [900.0, 500.0], "per_million": [90.0, 85.0],
+                            "rank": [1, 2]})
+    cset = pd.DataFrame({"geo": ["DK"], "per_million": [40.0], "rank": [1]})
+    growth = pd.DataFrame({"geo": ["SE"], "annual_growth_percent": [5.0]})
+    genai = pd.DataFrame({"geo": ["SE", "SE"], "group": list(research.AGE_GROUPS.values()), "value": [10.0, 30.0]})
+    rd = pd.DataFrame({"geo": ["DK"], "value": [2.9]})
+    table = research.country_summary(["DK", "SE", "IS"], ranking, growth, {"DK": 1.5, "SE": 2.5}, cset, rd,
+                                     genai).set_index("geo")
+    c = research.UNIVERSITY_COLUMNS
+    assert list(table.index) == ["DK", "SE", "IS"]
+    assert table.loc["DK", c["per_million"]] == 85.0 and table.loc["DK", c["cset"]] == 40.0
+    assert math.isnan(table.loc["SE", c["cset"]])  # no CSET value: missing, never filled from OpenAlex
+    assert table.loc["SE", c["genai_young"]] == 30.0 and table.loc["SE", c["genai_all"]] == 10.0
+    assert table.loc["IS"].drop(c["name"]).isna().all()
+
+
+def test_country_names_in_running_text_take_the_article():
     from ai_culture_report.chapters import research_universities as chapter
-    assert chapter.count_phrase(4, 5) == "4 of the 5"
-    assert chapter.count_phrase(3, 3) == "all 3"
-    assert chapter.count_phrase(2, 2) == "both"
-    assert chapter.count_phrase(0, 3, capital=True) == "None of the 3"
-    assert chapter.count_phrase(1, 1) == "1 of 1"
+    assert chapter.in_text("UK") == "the United Kingdom"
+    assert chapter.in_text("SE") == "Sweden"
 
 
-def test_listing_names_the_unit_once_and_uses_articles():
-    from ai_culture_report import prose
+def test_agreement_wording_follows_the_thresholds():
     from ai_culture_report.chapters import research_universities as chapter
-    text = chapter.listing([("SE", 3.531), ("UK", 1.7)], lambda v: prose.percent(v, 2), "of GDP")
-    assert text == "3.53% of GDP in Sweden and 1.70% in the United Kingdom"
+    assert chapter.strength(0.95) == "almost the same way"
+    assert chapter.strength(0.75) == "in broadly the same way"
+    assert chapter.strength(0.1) == "differently"
+    assert "cannot" in chapter.strength(math.nan)
+
+
+@pytest.fixture(scope="module")
+def nordic_universities():
+    from ai_culture_report.chapters import research_universities as chapter
+    from ai_culture_report.params import validate
+    return chapter, chapter.findings(chapter.load(validate(["DK", "FI", "IS", "NO", "SE"], region_short="Nordic")))
+
+
+def test_universities_findings_agree_with_the_sources_computed_independently(nordic_universities):
+    chapter, found = nordic_universities
+    first, last = found.pub_period
+    totals = research.european_sum(found.inputs.publications).set_index("year")["value"]
+    europe_rate = ((totals[last] / totals[first]) ** (1 / (last - first)) - 1) * 100
+    assert found.europe_growth["annual_growth_percent"] == pytest.approx(europe_rate)
+    faster = int((found.growth["annual_growth_percent"] > europe_rate).sum())
+    values = chapter.glue_values(found)
+    assert values["growth_faster"].lower().startswith(prose.count_phrase(faster, len(found.growth)))
+    # the CSET column is CSET's own value per inhabitant, not OpenAlex's
+    cset = found.cset_ranking.set_index("geo")["per_million"]
+    table = found.table.set_index("geo")[research.UNIVERSITY_COLUMNS["cset"]]
+    assert all(table[g] == pytest.approx(cset[g]) for g in cset.index if g in table.index)
+    assert not (found.table[research.UNIVERSITY_COLUMNS["cset"]]
+                == found.table[research.UNIVERSITY_COLUMNS["per_million"]]).any()
+
+
+def test_universities_glued_values_are_short_for_every_country_set():
+    from ai_culture_report.chapters import research_universities as chapter
+    from ai_culture_report.params import validate
+    for codes, years in [(["DK", "FI", "IS", "NO", "SE"], (2011, 2025)), (["LI", "CH"], (2011, 2025)),
+                         (["EE", "LV", "LT"], (2011, 2025)), (["IS"], (2011, 2025)), (["DK", "SE"], (2000, 2005))]:
+        found = chapter.findings(chapter.load(validate(codes, "EU27_2020", *years)))
+        long = {k: v for k, v in chapter.glue_values(found).items() if len(v.split()) > 12}
+        assert not long, (codes, long)
+        if years[1] < 2010:
+            assert found.pub_period is None and "not available" in chapter.glue_values(found)["region_share"]
 
 
 # --- CSET publications and the agreement of two sources -----------------------------------------------------

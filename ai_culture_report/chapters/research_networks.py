@@ -366,6 +366,8 @@ TABLE_FORMATS = {"Participations": _cell("{:,.0f}"), "EU funds (€m)": _cell("{
 
 def findings_table(f: Findings):
     """The findings per country as a small table (the CSV download holds the same rows)."""
+    if f.overview.empty:
+        return _none_chart(f, "h2020-findings", f"No Horizon 2020 participation of the {group_label(f.params)}")
     shown = f.overview.drop(columns=["geo", "Organisations"])  # the download keeps both
     return tables.table(shown, name="h2020-findings", title=f"Horizon 2020 at a glance: the {group_label(f.params)}",
                         columns=[tables.Column(c, c, format=TABLE_FORMATS.get(c), numeric=c in TABLE_FORMATS)

@@ -62,7 +62,9 @@ def tiny_jobs(tmp_path: Path, sources: dict[str, list[str]]) -> tuple[pipeline.V
         relative = Path("chapters") / name
         source = notebook(tmp_path / "src" / relative, *cells)
         variant.notebooks.append(relative)
-        jobs.append(pipeline.Job(variant, relative, source, stage / relative, "hash", execute=True, validate=True))
+        # as a chapter gets them: papermill injects the parameters as the notebook's first cell
+        jobs.append(pipeline.Job(variant, relative, source, stage / relative, "hash", variant.params.as_dict(),
+                                 execute=True, validate=True))
     return variant, jobs
 
 

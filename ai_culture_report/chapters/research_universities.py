@@ -18,7 +18,6 @@ import pandas as pd
 from IPython.display import HTML
 
 from .. import culture, data, prose, research, tables
-from ..ai_charts import agg_short
 from ..charts import (ABOVE_COLOUR, AGGREGATE_COLOUR, BELOW_COLOUR, CONTEXT_GREY, NO_DATA_LABEL, PALETTE,
                       SELECTED_COLOUR, colour_name, colour_scale, comparison_colour, figure, message_figure,
                       position_label)
@@ -220,7 +219,7 @@ def _per_million(v) -> str:
 def glue_values(f: Findings) -> dict[str, str]:
     """Every short value the page pastes, formatted once."""
     p, inputs = f.params, f.inputs
-    values = {"region_name": p.region_name, "group_label": group_label(p), "agg": agg_short(p),
+    values = {"region_name": p.region_name, "group_label": group_label(p), "agg": p.aggregate_short,
               "pub_vintage": data.resource(PUBLICATIONS).vintage or "date not recorded",
               "pub_file_years": prose.span(inputs.publications["year"].min(), inputs.publications["year"].max()),
               "pub_file_last_year": str(int(inputs.publications["year"].max())),
@@ -311,7 +310,7 @@ def _rd_values(f: Findings) -> dict[str, str]:
         "rd_leader_sentence": _leader_sentence(
             in_text(gaps["geo"].iloc[0]) if len(gaps) else None,
             prose.percent(gaps["value"].iloc[0], 2) if len(gaps) else "",
-            f"{agg_short(p)}: {prose.percent(reference, 2)}" if len(gaps) else "", noun="share of GDP"),
+            f"{p.aggregate_short}: {prose.percent(reference, 2)}" if len(gaps) else "", noun="share of GDP"),
         "rd_above": prose.capitalised(prose.count_of_group(above, len(gaps), group_label(p))),
         "rd_missing_sentence": _absent(missing, "the R&D series") if f.rd_year else "",
         "quotes_found": (f"{p.names_of(quoted)}, {prose.span(f.quotes['year'].min(), f.quotes['year'].max())}"
@@ -332,7 +331,7 @@ def _genai_values(f: Findings) -> dict[str, str]:
         "genai_year": str(f.genai_year) if f.genai_year else "no year of the report",
         "genai_leader_sentence": _leader_sentence(
             in_text(top) if top else None, prose.percent(mine.iloc[0]) if top else "",
-            f"{agg_short(p)}: {prose.percent(reference)}"),
+            f"{p.aggregate_short}: {prose.percent(reference)}"),
         "genai_leader_rank": prose.ordinal(ranks[top]) if top in ranks.index else "unranked",
         "genai_rank_n": str(len(f.genai_ranking)),
         "genai_agg_all": prose.percent(everyone.get(p.comparison_aggregate, math.nan)),
@@ -551,7 +550,7 @@ def rd_chart(f: Findings):
     if len(gaps):
         above = int((gaps["gap_points"] > 0).sum())
         title = (f"{prose.capitalised(prose.count_of_group(above, len(gaps), group_label(p)))} spent more of GDP on "
-                 f"R&D than the {agg_short(p)} in {f.rd_year}; {gaps.iloc[0]['name']} the most, "
+                 f"R&D than the {p.aggregate_short} in {f.rd_year}; {gaps.iloc[0]['name']} the most, "
                  f"{prose.percent(gaps.iloc[0]['value'], 2)}")
     else:
         title = f"R&D expenditure as a share of GDP: no figure for the {group_label(p)}"
@@ -608,7 +607,7 @@ def genai_chart(f: Findings):
     mine = young[[g for g in young.index if g in p.countries]].sort_values(ascending=False)
     reference = young.get(p.comparison_aggregate, math.nan)
     title = (f"In {research.geo_label(mine.index[0])}, {prose.percent(mine.iloc[0])} of 16–24-year-olds used "
-             f"generative AI for formal education in {f.genai_year} ({agg_short(p)}: {prose.percent(reference)})"
+             f"generative AI for formal education in {f.genai_year} ({p.aggregate_short}: {prose.percent(reference)})"
              if len(mine) else f"Use of generative AI for formal education, {f.genai_year}")
     order = [research.geo_label(g) for g in mine.index] + [research.geo_label(p.comparison_aggregate)]
     young_colour, all_colour = SELECTED_COLOUR, PALETTE[2]  # age groups, not a comparison

@@ -400,6 +400,19 @@ def declared_parameters(notebook: Path) -> set[str]:
     return names
 
 
+def _kernel_failure(error: Exception, kernel_died: bool, progress: dict, manager) -> dict:
+    """The outcome fields of a failure that did not come from a cell's own code."""
+    if not kernel_died and progress["started"]:
+        # A cell's own exception arrives as PapermillExecutionError; this one is nbclient's, mid-run.
+        return {"kind": "other", "cell": progress["cell"], "retry": False, "error": f"{type(error).__name__}: {error}"}
+    if progress["started"]:
+        step, what = f"papermill, {cell_label(progress['cell'], progress['source'])}", "kernel died"
+    else:
+        step, what = "papermill start", "kernel failed to start"
+    return {"kind": "kernel", "cell": progress["cell"], "retry": True, "step": step,
+            "error": f"{what} ({type(error).__name__}: {error})", "cause": manager.cause() if manager is not None else ""}
+
+
 def execute_notebook(source: str, target: str, parameters: dict, cwd: str) -> dict:
     """Run one notebook with papermill (in a worker process); report the outcome, never raise.
 
@@ -445,18 +458,7 @@ def execute_notebook(source: str, target: str, parameters: dict, cwd: str) -> di
                        error=f"{cell_label(error.exec_count, error.source)} raised {error.ename}: {error.evalue}")
     except (DeadKernelError, RuntimeError, TimeoutError, zmq.ZMQError) as error:
         partial.unlink(missing_ok=True)
-        if not isinstance(error, DeadKernelError) and progress["started"]:
-            # A cell's own exception arrives as PapermillExecutionError; this one is nbclient's, mid-run.
-            return outcome(False, kind="other", cell=progress["cell"], retry=False,
-                           error=f"{type(error).__name__}: {error}")
-        manager = last_kernel()
-        cause = manager.cause() if manager is not None else ""
-        if progress["started"]:
-            step, what = f"papermill, {cell_label(progress['cell'], progress['source'])}", "kernel died"
-        else:
-            step, what = "papermill start", "kernel failed to start"
-        return outcome(False, kind="kernel", cell=progress["cell"], retry=True, step=step,
-                       error=f"{what} ({type(error).__name__}: {error})", cause=cause)
+        return outcome(False, **_kernel_failure(error, isinstance(error, DeadKernelError), progress, last_kernel()))
     except Exception as error:  # notebook unreadable, no such kernel, ...
         partial.unlink(missing_ok=True)
         return outcome(False, kind="other", cell=None, retry=False, error=f"{type(error).__name__}: {error}")

@@ -130,3 +130,13 @@ def table(frame: pd.DataFrame, *, name: str, title: str, columns: Iterable[Colum
     return Table(name=name, title=title, frame=frame.reset_index(drop=True), columns=columns, sources=resolved,
                  notes=list(notes), data=None if data is None else data.reset_index(drop=True), group_by=group_by,
                  compact=compact)
+
+
+def frame_table(frame: pd.DataFrame, *, name: str, title: str, sources: Iterable[str | Resource],
+                notes: Iterable[str] = (), index: str | None = None, compact: bool = False) -> Table:
+    """A captioned table of ``frame`` as it is, its column names as headers (and ``index``, if named, first)."""
+    if index is not None:
+        frame = frame.reset_index(names=index) if frame.index.name != index else frame.reset_index()
+    return table(frame.reset_index(drop=True), name=name, title=title,
+                 columns=[Column(key=c, header=str(c)) for c in frame.columns], sources=sources, notes=notes,
+                 compact=compact)

@@ -114,7 +114,8 @@ def test_chapter_text_title_and_table_read_the_same_findings():
     assert glued["top_index"] == "1.32"                                # 4.9 / 3.7
     assert glued["breaks"] == "Denmark"                                # flagged b in 2017
     assert chapter.share_chart(found).title.startswith("2 of 2 ")
-    table = chapter.findings_table(found)
+    table = chapter.findings_frame(found)
+    assert chapter.findings_table(found).title.startswith("Cultural employment at a glance")
     assert table.loc["Sweden", "Share of employment 2019"] == "4.9%"
     assert table.loc["Denmark", "Breaks in series"] == "2017"
 

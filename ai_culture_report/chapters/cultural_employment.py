@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import altair as alt
 import pandas as pd
 
-from .. import culture, data, measures, prose
+from .. import culture, data, measures, prose, tables
 from ..charts import (ABOVE_COLOUR, AGGREGATE_COLOUR, BELOW_COLOUR, CONTEXT_GREY, NO_DATA_LABEL, PALETTE,
                       colour_name, colour_scale, figure, message_figure, position_label)
 from ..params import ReportParams, group_label, join_names
@@ -181,8 +181,8 @@ def glue_values(f: Findings) -> dict[str, str]:
     }
 
 
-def findings_table(f: Findings) -> pd.DataFrame:
-    """The selected countries' figures beside the aggregate's, for the notebook."""
+def findings_frame(f: Findings) -> pd.DataFrame:
+    """The selected countries' figures beside the aggregate's."""
     p = f.params
     ranked = f.ranked.set_index("geo") if len(f.ranked) else pd.DataFrame()
     share = f.latest.set_index("geo")["value"]
@@ -201,6 +201,13 @@ def findings_table(f: Findings) -> pd.DataFrame:
                      "Aged 15–29 (%)": prose.percent(young.get(code), missing=NO_DATA_LABEL),
                      "Breaks in series": breaks.get(code, "–")})
     return pd.DataFrame(rows).set_index("Country")
+
+
+def findings_table(f: Findings):
+    """The findings frame as the page's table, with its sources."""
+    return tables.frame_table(findings_frame(f), name="cultural-employment-findings", index="Country",
+                              title=f"Cultural employment at a glance: the {group_label(f.params)}",
+                              sources=["cult_emp_share", "cult_emp_by_sex", "cult_emp_by_age"], compact=True)
 
 
 def _missing_note(params: ReportParams, frame: pd.DataFrame, what: str) -> list[str]:

@@ -222,8 +222,8 @@ def _creative_side(f: Findings) -> list[str]:
     return [f.labels[h] for h in levels.index[(levels["cce"] > 0) | (levels["av"] > 0)]]
 
 
-def findings_table(f: Findings) -> pd.DataFrame:
-    """The selected countries' two indicators beside the European medians, for the notebook."""
+def findings_frame(f: Findings) -> pd.DataFrame:
+    """The selected countries' two indicators beside the European medians."""
     pm = f.per_million.set_index("geo")
     cr = f.creative.set_index("geo")
     rows = []
@@ -243,6 +243,12 @@ def findings_table(f: Findings) -> pd.DataFrame:
     return pd.DataFrame(rows).set_index("Country")
 
 
+def findings_table(f: Findings):
+    """The findings frame as the page's table, with its sources."""
+    return tables.frame_table(findings_frame(f), name="hubs-findings", index="Country", sources=HUB_SOURCES,
+                              title=f"Digital innovation hubs at a glance: the {group_label(f.params)}", compact=True)
+
+
 def _missing_note(f: Findings) -> list[str]:
     text = prose.missing_sentence("The catalogue lists no hub in", [country_name(c) for c in f.missing])
     return [text] if text else []
@@ -253,13 +259,6 @@ def _no_hubs_chart(f: Findings, name: str, sources: list[str]) -> Figure:
     return message_figure(name, f"The catalogue lists no digital innovation hub in {names}",
                           f"The EU catalogue of digital innovation hubs lists no hub in {names}, so there is nothing "
                           "to draw here.", sources)
-
-
-def sourced_table(frame: pd.DataFrame, *, name: str, title: str, sources, notes=()):
-    """A captioned table of ``frame`` as it is (its column names as headers), citing ``sources``."""
-    return tables.table(frame.reset_index(drop=True), name=name, title=title,
-                        columns=[tables.Column(key=c, header=str(c)) for c in frame.columns],
-                        sources=sources, notes=notes)
 
 
 # =========================================================================== 1. counts
@@ -478,7 +477,7 @@ def community_table(f: Findings):
              f"No community: no hub in {f.params.region_name}")
     notes = [] if n else _missing_note(f) + ["No hub of the selected countries has tags or an English description "
                                             "to compare."]
-    return sourced_table(f.profiles, name="hubs-communities", title=title, sources=NETWORK_SOURCES, notes=notes)
+    return tables.frame_table(f.profiles, name="hubs-communities", title=title, sources=NETWORK_SOURCES, notes=notes)
 
 
 def pairs_table(f: Findings):
@@ -490,7 +489,7 @@ def pairs_table(f: Findings):
              f"No cross-border pair of hubs in {f.params.region_name} meets at AI × culture")
     notes = [] if len(shown) else ["No two tagged hubs in different selected countries pair AI with a creative "
                                    "focus or share a culture-related capability."]
-    return sourced_table(table, name="hubs-cross-border-pairs", title=title, sources=NETWORK_SOURCES, notes=notes)
+    return tables.frame_table(table, name="hubs-cross-border-pairs", title=title, sources=NETWORK_SOURCES, notes=notes)
 
 
 # =========================================================================== 5. map
@@ -595,6 +594,6 @@ def unlocated_table(f: Findings):
                           "City in the catalogue": missing["city"],
                           "Why": missing["match"].map({"ambiguous": "several GeoNames towns of that name",
                                                        "unknown": "no GeoNames town of that name"})})
-    return sourced_table(frame, name="hubs-not-located", sources=HUB_SOURCES,
+    return tables.frame_table(frame, name="hubs-not-located", sources=HUB_SOURCES,
                          title=f"{prose.plural(len(frame), 'hub')} not located on the map",
                          notes=[] if len(frame) else ["Every hub of the catalogue could be located."])

@@ -1,6 +1,7 @@
 """Measure how fast the book builds, against the stock way of building it.
 
     python scripts/benchmark.py [--runs 3] [--out appendix/benchmark.md] [--scenarios clean module sweep ...]
+        [--sweep-sizes 1 2 4] [--sweep-schedulers local dask]
 
 Scenarios (each the median of --runs runs, in a scratch copy of the repository so the
 working tree is never touched):
@@ -156,12 +157,13 @@ class LocalDask:
         self.cluster.close()
 
 
-def sweep_table(copy: Path, folder: Path, build: list[str], run: int) -> list[dict]:
+def sweep_table(copy: Path, folder: Path, build: list[str], run: int, sizes=SWEEP_SIZES,
+                schedulers=("local", "dask")) -> list[dict]:
     """One row per sweep size and scheduler: wall time, time per variant, peak memory."""
     rows = []
-    for scheduler in ("local", "dask"):
+    for scheduler in schedulers:
         cluster = None
-        for size in SWEEP_SIZES:
+        for size in sizes:
             out, cache = folder / f"sweep-{scheduler}-{size}-{run}", folder / f"cache-{scheduler}-{size}-{run}"
             env = environment(copy, cache)
             command = [*build, "--stage-root", str(out), "--sweep", *map(str, sweep_params(copy, size))]
@@ -327,6 +329,10 @@ def main(argv=None) -> int:
                         help="run only these scenarios (default: all)")
     parser.add_argument("--out", type=Path, default=None,
                         help="write the tables here (default: appendix/benchmark.md when every scenario runs)")
+    parser.add_argument("--sweep-sizes", type=int, nargs="+", default=list(SWEEP_SIZES),
+                        help="variants per sweep (default: 1 2 4)")
+    parser.add_argument("--sweep-schedulers", nargs="+", choices=("local", "dask"), default=["local", "dask"],
+                        help="run the sweeps with local processes, on a two-worker Dask LocalCluster, or both")
     args = parser.parse_args(argv)
     wanted = set(args.scenarios)
     out = args.out or (REPO / "appendix" / "benchmark.md" if wanted == set(SCENARIOS) else None)
@@ -348,7 +354,7 @@ def main(argv=None) -> int:
             if wanted - {"sweep"}:
                 build_scenarios(copy, Path(folder), build, run, wanted, results, edits)
             if "sweep" in wanted:
-                sweep += sweep_table(copy, Path(folder), build, run)
+                sweep += sweep_table(copy, Path(folder), build, run, args.sweep_sizes, args.sweep_schedulers)
     median = {k: (statistics.median(t for t, _ in v), statistics.median(m for _, m in v)) for k, v in results.items()}
     lines = report_lines(args, cores, notebooks, median, edits, startup, sweep)
     if out:

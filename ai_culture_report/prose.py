@@ -151,6 +151,11 @@ def capitalised(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def lower_first(text: str) -> str:
+    """'enterprises using AI' from 'Enterprises using AI' (an acronym such as 'AI use' is kept)."""
+    return text if text[1:2].isupper() else text[:1].lower() + text[1:]
+
+
 def count_of_group(k: int, n: int, group: str) -> str:
     """'all 4 Nordic countries with data', '2 of 3 Baltic countries with data'; 'none of the Alpine countries'
     when no country has data (so a sentence never says 'all 0')."""

@@ -390,8 +390,9 @@ def scoreboard_chart(f: Findings):
         width=alt.Step(70), height=alt.Step(44))
     notes = ["Each indicator's reference is stated in the table above.",
              "Years differ by indicator: each uses its latest year in the data."]
-    for label, group in board[board["value"].isna()].groupby("label", sort=False):
-        notes.append(f"No data for {params.names_of(list(group.geo))}: {label}.")
+    # one note per missing country, listing its empty cells
+    for geo, group in board[board["value"].isna()].groupby("geo", sort=False):
+        notes.append(f"No data for {country_name(geo)}: {join_names([prose.lower_first(x) for x in group.label])}.")
     described = [f"{c}, {lab}: {cell}" + ("" if pd.isna(i) else f" (index {prose.number(i, 2)})") + "."
                  for c, lab, cell, i in zip(board.country, board.label, board.cell, board["index"])]
     description = f"Heat map of {len(params.countries)} countries by {len(order)} indicators. " + " ".join(described)

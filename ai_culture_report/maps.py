@@ -14,7 +14,7 @@ import altair as alt
 import pandas as pd
 
 from . import geocode
-from .charts import NO_DATA_COLOUR, NO_DATA_LABEL, comparison_colour, position_label
+from .charts import NO_DATA_COLOUR, NO_DATA_LABEL, comparison_colour, named_dataset, position_label
 from .params import ReportParams, country_name
 
 ATTRIBUTION = "© EuroGeographics for the administrative boundaries."
@@ -87,8 +87,8 @@ def _touches(parts, box) -> bool:
     return False
 
 
-def _topojson(topology: dict, feature: str) -> alt.InlineData:
-    return alt.InlineData(values=topology, format=alt.DataFormat(type="topojson", feature=feature))
+def _topojson(topology: dict, feature: str) -> alt.NamedData:
+    return named_dataset(topology, alt.DataFormat(type="topojson", feature=feature))
 
 
 def base_layers(frame: MapFrame, outlined=(), fill_outlined: str = "#DDE6EF") -> list[alt.Chart]:

@@ -88,3 +88,31 @@ def test_cached_centrality_equals_the_uncached(tmp_path, monkeypatch):
     monkeypatch.setenv(cache.CACHE_VARIABLE, "off")
     pd.testing.assert_frame_equal(first, networks.centrality(graph, k=10, seed=1, repeats=2))
     assert any((tmp_path / "cache").rglob("output.pkl"))
+
+
+
+def test_a_cached_function_is_keyed_by_the_package_modules_it_imports(monkeypatch):
+    """geocode's hub_places folds names with a helper of hubs.py: an edit there must change its key."""
+    from ai_culture_report import geocode
+
+    files = {p.name for p in cache.code_files(geocode.hub_places)}
+    assert {"geocode.py", "hubs.py", "data.py"} <= files and "synthesis.py" not in files
+    before = cache.code_digest(geocode.hub_places)
+    real = data.current_sha256
+    monkeypatch.setattr(data, "current_sha256", lambda path: "0" * 64 if path.name == "hubs.py" else real(path))
+    after = cache.code_digest(geocode.hub_places)
+    assert after != before and sum(a != b for a, b in zip(before, after)) == 1
+
+
+def test_located_hubs_are_the_same_from_the_cache_and_without_it(tmp_path, monkeypatch):
+    from ai_culture_report import geocode
+
+    addresses = pd.DataFrame({"hub_id": ["a", "b", "c"], "geo": ["SE", "DK", "NO"],
+                              "city": ["Göteborg", "København", "Nowhere-in-particular"],
+                              "city_derived": [None, None, None]})
+    monkeypatch.setenv(cache.CACHE_VARIABLE, str(tmp_path / "cache"))
+    first, again = geocode.hub_places(addresses), geocode.hub_places(addresses)
+    monkeypatch.setenv(cache.CACHE_VARIABLE, "off")
+    pd.testing.assert_frame_equal(first, again)
+    pd.testing.assert_frame_equal(first, geocode.hub_places(addresses))
+    assert list(first["located"]) == [True, True, False] and first.loc[2, "match"] == "unknown"

@@ -25,16 +25,16 @@ def test_country_choropleth_uses_the_colour_grammar_and_outlines_the_selection()
     chart = maps.country_choropleth({"DK": 2.0, "SE": 0.5}, params, title="Index", value_title="Index",
                                     reference=1.0, above="above", below="below")
     assert isinstance(chart, alt.LayerChart)
-    spec = chart.to_dict()
+    spec = charts.chart_spec(chart)
     layers = spec["layer"]
     colour = layers[1]["encoding"]["color"]["scale"]
     assert colour["domain"] == ["above", "below", charts.NO_DATA_LABEL]
     assert colour["range"] == [charts.ABOVE_COLOUR, charts.BELOW_COLOUR, charts.NO_DATA_COLOUR]
     outline = layers[-1]
-    topology = outline["data"].get("values") or spec["datasets"][outline["data"]["name"]]
+    topology = spec["datasets"][outline["data"]["name"]]  # the map's topology, by name
     ids = {g["properties"]["id"] for g in topology["objects"]["nutsrg"]["geometries"]}
     assert ids == {"DK", "SE"} and outline["mark"]["filled"] is False
-    assert "no data" in charts.render_svg(chart.to_dict())
+    assert "no data" in charts.render_svg(spec)
 
 
 def test_sequential_choropleth_keeps_a_no_data_legend():

@@ -17,6 +17,7 @@ import pandas as pd
 from .. import data
 from .. import occupations as occ
 from .. import prose, tables
+from ..cache import cached
 from ..charts import CONTEXT_GREY, PALETTE, colour_name, figure
 from ..params import ReportParams, join_names
 
@@ -134,9 +135,15 @@ class Findings:
 
 
 def findings(inputs: Inputs) -> Findings:
-    a = analyse(inputs.occupations, inputs.isco_groups, inputs.diff, inputs.cci_isco_codes, inputs.n_topics,
-                inputs.random_seed)
-    shares = term_shares(a, inputs.skills)
+    return Findings(params=inputs.params, **_text_findings(inputs.occupations, inputs.isco_groups, inputs.diff,
+                                                           inputs.skills, inputs.cci_isco_codes, inputs.n_topics,
+                                                           inputs.random_seed))
+
+
+@cached()  # ESCO is one European classification: every variant, and nbval's re-run, reads the same analysis
+def _text_findings(occupations, isco_groups, diff, skills, cci_isco_codes, n_topics, random_seed) -> dict:
+    a = analyse(occupations, isco_groups, diff, cci_isco_codes, n_topics, random_seed)
+    shares = term_shares(a, skills)
     sensitivity = occ.topic_sensitivity(a.model, a.creative, a.digital, occ.sensitivity_values(a.n_topics),
                                         a.random_seed, reference=a.topics, reference_n=a.n_topics)
     bridges = bridging(a, k=N_BRIDGING)
@@ -144,8 +151,8 @@ def findings(inputs: Inputs) -> Findings:
     ai_names = tuple(sorted(a.occupations.loc[a.ai_reference, "preferred_label"], key=str.lower))
     values = {**_corpus_values(a, shares), **_topic_values(a, sensitivity), **_bridge_values(bridges),
               **_role_values(results)}
-    return Findings(params=inputs.params, analysis=a, shares=shares, sensitivity=sensitivity, bridges=bridges,
-                    roles=results, ai_occupations=ai_names, values=values)
+    return dict(analysis=a, shares=shares, sensitivity=sensitivity, bridges=bridges, roles=results,
+                ai_occupations=ai_names, values=values)
 
 
 def findings_table(f: Findings):

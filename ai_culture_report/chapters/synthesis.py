@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from .. import data, geocode, maps, prose, synthesis, tables
+from ..cache import cached
 from ..charts import (ABOVE_COLOUR, AGGREGATE_COLOUR, BELOW_COLOUR, CONTEXT_GREY, NO_DATA_COLOUR, NO_DATA_LABEL,
                       SELECTED_COLOUR, colour_name, figure, message_figure, position_label)
 from ..params import ReportParams, country_name, group_label, join_names, local_country_name
@@ -96,6 +97,7 @@ class Findings:
         return list(self.board[(self.board.dimension == dimension) & self.board["value"].isna()].geo)
 
 
+@cached()  # computed once per build: the At a glance page and nbval's re-runs read it from the cache
 def findings(inputs: Inputs) -> Findings:
     params, table = inputs.params, inputs.table
     index = synthesis.indices(table, params)

@@ -7,6 +7,10 @@
   its scripts, one of which declares a constant twice and logs an error on every page.
   They are dropped.
 - Each page gets a meta description: the opening of its first paragraph.
+- A page carries its text; each chart's static SVG, its Vega-Lite spec and the downloads of charts
+  and tables are files beside it (``_reuse/<page>/``): the SVG as an image, the spec loaded when
+  the chart becomes interactive, the CSV and metadata at stable addresses a reader can cite. The
+  single-page build the PDF is printed from keeps them inline.
 - Nothing holds up the first paint that need not: every script file is deferred, scripts for
   widgets a page lacks (copy buttons, toggles, tabs), and their styles, are left out, and the search index loads on
   the search page only (``templates/theme/layout.html``).
@@ -21,6 +25,7 @@
 
 from __future__ import annotations
 
+import base64
 import html
 import json
 import re
@@ -104,9 +109,65 @@ def _deferred(script, javascript_class):
     return javascript_class(filename, priority=getattr(script, "priority", 500), **attributes)
 
 
+REUSE_FOLDER = "_reuse"
+_FIGURE = re.compile(r'<figure class="report-chart" id="(?P<id>figure-[a-z0-9-]+)">(?P<inner>.*?)</figure>', re.S)
+_STATIC = re.compile(r'(?P<open><div class="chart-static" role="img" aria-label="[^"]*">)(?P<svg><svg\b.*?</svg>)</div>',
+                     re.S)
+_SPEC = re.compile(r'<script type="application/json" class="vega-spec">(?P<json>.*?)</script>', re.S)
+_DATA_LINK = re.compile(r'<a download="(?P<file>[^"/]+)" href="data:[^;,"]+;charset=utf-8;base64,(?P<data>[^"]*)"')
+_SIZE = re.compile(r'<svg\b[^>]*?\swidth="(?P<w>[\d.]+)"[^>]*?\sheight="(?P<h>[\d.]+)"')
+SPEC_REGISTRY = "reportChartSpecs"  # read by the chart upgrade in ai_culture_report/charts.py
+
+
+def externalise_figures(body: str, folder: Path, url) -> str:
+    """Move each chart's SVG and spec and every data download out of the page into ``folder``;
+    ``url(name)`` is the address of ``folder/name`` from the page. The first chart's image loads at
+    once (it may be the largest thing on the screen), the others as the reader scrolls to them."""
+    files: dict[str, bytes] = {}
+    images = 0
+
+    def figure(match: re.Match) -> str:
+        nonlocal images
+        figure_id, inner = match["id"], match["inner"]
+        name = figure_id.removeprefix("figure-")
+        static = _STATIC.search(inner)
+        if static:
+            size = _SIZE.search(static["svg"])
+            dimensions = f' width="{round(float(size["w"]))}" height="{round(float(size["h"]))}"' if size else ""
+            files[f"{name}.svg"] = static["svg"].encode("utf-8")
+            loading = "eager" if images == 0 else "lazy"
+            images += 1
+            image = (f'{static["open"]}<img src="{url(name + ".svg")}" alt=""{dimensions} loading="{loading}" '
+                     f'decoding="async"></div>')
+            inner = inner[:static.start()] + image + inner[static.end():]
+        attributes = ""
+        spec = _SPEC.search(inner)
+        if spec:
+            files[f"{name}.spec.js"] = (f"(window.{SPEC_REGISTRY} = window.{SPEC_REGISTRY} || {{}})"
+                                        f"[{json.dumps(figure_id)}] = {spec['json']};\n").encode("utf-8")
+            attributes = f' data-spec-src="{url(name + ".spec.js")}"'
+            inner = inner[:spec.start()] + inner[spec.end():]
+        return f'<figure class="report-chart" id="{figure_id}"{attributes}>{inner}</figure>'
+
+    def download(match: re.Match) -> str:
+        files[match["file"]] = base64.b64decode(match["data"])
+        return f'<a download="{match["file"]}" href="{url(match["file"])}"'
+
+    body = _DATA_LINK.sub(download, _FIGURE.sub(figure, body))
+    if files:
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, content in files.items():
+            (folder / name).write_bytes(content)
+    return body
+
+
 def on_page_context(app, pagename, templatename, context, doctree) -> None:
     from sphinx.builders.html._assets import _JavaScript
 
+    if app.builder.name == "html" and "body" in context:
+        context["body"] = externalise_figures(
+            context["body"], Path(app.outdir) / REUSE_FOLDER / pagename,
+            lambda name: context["pathto"](f"{REUSE_FOLDER}/{pagename}/{name}", 1))
     body = context.get("body", "")
     scripts = [_deferred(s, _JavaScript) for s in context.get("script_files", [])
                if not _script_name(s).endswith(CHART_BUNDLE) and not _is_thebe(s) and _used_by(s, body)]

@@ -39,12 +39,17 @@ def glued_values(notebook: Path) -> list[tuple[str, str]]:
 
 
 def chart_tables(page: Path) -> dict[str, pd.DataFrame]:
-    """The CSV download of every chart and table on a built page, by file name."""
+    """The CSV download of every chart and table on a built page, by file name: a file beside the page
+    (the book), or inline in a data: address (a notebook's output, the single-page build)."""
     soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
     tables = {}
     for link in soup.select('a[download$=".csv"]'):
-        head, _, payload = link["href"].partition(",")
-        text = base64.b64decode(payload).decode("utf-8") if ";base64" in head else urllib.parse.unquote(payload)
+        href = link["href"]
+        if href.startswith("data:"):
+            head, _, payload = href.partition(",")
+            text = base64.b64decode(payload).decode("utf-8") if ";base64" in head else urllib.parse.unquote(payload)
+        else:
+            text = (page.parent / urllib.parse.unquote(href)).read_text(encoding="utf-8")
         tables[link["download"]] = pd.read_csv(io.StringIO(text))
     return tables
 

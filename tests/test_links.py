@@ -19,7 +19,7 @@ from bs4 import BeautifulSoup
 
 pytestmark = pytest.mark.pipeline
 
-LINK_ATTRIBUTES = ("href", "src", "xlink:href", "action", "poster")
+LINK_ATTRIBUTES = ("href", "src", "xlink:href", "action", "poster", "data-spec-src")  # the last: a chart's spec
 EXTERNAL_SCHEMES = ("http", "https")
 # Schemes with no target to check here: inline data (checked below), mail and scripts.
 IGNORED_SCHEMES = ("data", "mailto", "javascript", "tel")
@@ -134,8 +134,8 @@ def test_no_page_repeats_a_dataset_across_its_charts(crawl):
     for page, info in crawl["pages"].items():
         figures_by_data = defaultdict(list)
         for figure_id, href in info["downloads"]:
-            if href.startswith("data:"):
-                figures_by_data[href].append(figure_id)
+            content = href if href.startswith("data:") else (page.parent / unquote(href)).read_bytes()
+            figures_by_data[content].append(figure_id)
         repeats += [f"{page.relative_to(crawl['html']).as_posix()}: {', '.join(ids)} carry the same CSV"
                     for ids in figures_by_data.values() if len(ids) > 1]
     assert not repeats, "\n".join(repeats)

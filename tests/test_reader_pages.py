@@ -30,6 +30,53 @@ def test_description_is_the_first_real_paragraph_cut_at_a_word():
     assert reader_pages.page_description("<p>Too short.</p>") is None
 
 
+def test_figures_leave_the_page_for_files_beside_it(tmp_path):
+    """A chart made by charts.figure: its SVG becomes an image, its spec a script file, its downloads files."""
+    import altair as alt
+    import pandas as pd
+
+    from ai_culture_report import charts
+
+    frame = pd.DataFrame({"geo": ["DK", "SE"], "value": [1.5, 2.5]})
+    chart = alt.Chart(frame).mark_bar().encode(x=alt.X("geo:N", title="Country"),
+                                               y=alt.Y("value:Q", title="Value (%)")).properties(
+        title="Sweden's value is higher than Denmark's", width=200, height=100)
+    found = charts.figure(chart, name="test-bars", description="Bar chart of two countries' values.",
+                          data=frame, sources=["cult_emp_share"])
+    body = "<p>Text.</p>" + found._repr_html_() + found._repr_html_().replace("test-bars", "test-bars-2")
+    page = reader_pages.externalise_figures(body, tmp_path, lambda name: f"../_reuse/page/{name}")
+    assert "<svg" not in page and "vega-spec" not in page and "data:text/csv" not in page
+    soup = BeautifulSoup(page, "html.parser")
+    first, second = soup.select("figure.report-chart")
+    image = first.select_one(".chart-static[role=img] img")
+    assert image["src"] == "../_reuse/page/test-bars.svg" and image["alt"] == "" and image["loading"] == "eager"
+    assert int(image["width"]) > 200 and int(image["height"]) > 100
+    assert second.select_one("img")["loading"] == "lazy"
+    assert first.select_one(".chart-static")["aria-label"] == found.description  # the wrapper still names it
+    assert first["data-spec-src"] == "../_reuse/page/test-bars.spec.js"
+    assert (tmp_path / "test-bars.svg").read_text() == found.svg
+    registered = (tmp_path / "test-bars.spec.js").read_text()
+    assert registered.startswith("(window.reportChartSpecs = window.reportChartSpecs || {})[\"figure-test-bars\"] = ")
+    assert json.loads(registered.split("] = ", 1)[1].rstrip().rstrip(";")) == found.spec
+    downloads = {a["download"]: a["href"] for a in first.select("a[download]")}
+    assert downloads == {"test-bars.csv": "../_reuse/page/test-bars.csv",
+                         "test-bars.metadata.json": "../_reuse/page/test-bars.metadata.json"}
+    assert (tmp_path / "test-bars.csv").read_text() == found.csv_text()
+    assert json.loads((tmp_path / "test-bars.metadata.json").read_text())["title"] == found.title
+    assert reader_pages.externalise_figures("<p>No chart.</p>", tmp_path / "none", str) == "<p>No chart.</p>"
+    assert not (tmp_path / "none").exists()
+
+
+def chart_specs(page) -> list[dict]:
+    """The specs of a built page's charts, from the script files beside it."""
+    soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+    specs = []
+    for figure in soup.select("figure.report-chart[data-spec-src]"):
+        text = (page.parent / figure["data-spec-src"]).read_text(encoding="utf-8")
+        specs.append(json.loads(text.split("] = ", 1)[1].rstrip().rstrip(";")))
+    return specs
+
+
 def test_rerunnable_notebook_has_no_outputs_and_shows_its_parameters(tmp_path):
     notebook = nbformat.v4.new_notebook()
     notebook.cells = [
@@ -103,8 +150,10 @@ def test_the_report_pdf_holds_every_chapter_and_chart(built_book):
         soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
         title = " ".join(soup.find("h1").get_text(" ", strip=True).rstrip("#").split())
         assert title[:40] in text, f"chapter {title!r} not in the PDF"
-        for spec_node in soup.select("figure.report-chart script.vega-spec"):
-            chart_title = json.loads(spec_node.string).get("title", {})
+        specs = chart_specs(page)
+        assert len(specs) == len(soup.select("figure.report-chart")), page.name
+        for chart_spec in specs:
+            chart_title = chart_spec.get("title", {})
             lines = chart_title.get("text") if isinstance(chart_title, dict) else chart_title
             first = (lines[0] if isinstance(lines, list) else lines)[:30]
             assert " ".join(first.split()) in text, f"{page.name}: chart {first!r} not in the PDF"

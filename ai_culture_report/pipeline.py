@@ -36,7 +36,7 @@ import shutil
 import subprocess
 import sys
 import time
-from concurrent.futures import FIRST_COMPLETED, Executor, ProcessPoolExecutor, ThreadPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -595,8 +595,11 @@ def indent(text: str, prefix: str = "    ") -> str:
     return "\n".join(prefix + line for line in text.splitlines())
 
 
-def run_jobs(jobs: list[Job], executor: Executor | None, slots: int, progress: Progress) -> list[str]:
+def run_jobs(jobs: list[Job], executor: Executor | None, slots: int, progress: Progress,
+             on_variant_done=None) -> list[str]:
     """Run every job's steps on the executor; record successes in the build state; return the failures.
+    ``on_variant_done(variant)`` is called as soon as every notebook of a variant has succeeded (a sweep
+    builds that variant's HTML while the others' notebooks still run).
 
     At most ``slots`` steps are in flight, so the parent chooses what runs next: the step with the
     longest expected remaining time (papermill and then nbval of a notebook, from the timings
@@ -604,6 +607,21 @@ def run_jobs(jobs: list[Job], executor: Executor | None, slots: int, progress: P
     whose kernel died or failed to start is run again, at most ``MAX_ATTEMPTS`` times in all.
     """
     ready: list[tuple[str, Job]] = []
+    left: dict[str, int] = {}
+    variants = {}
+    failed: set[str] = set()
+    for job in jobs:
+        left[job.variant.name] = left.get(job.variant.name, 0) + 1
+        variants[job.variant.name] = job.variant
+
+    def job_done(job: Job, ok: bool) -> None:
+        name = job.variant.name
+        left[name] -= 1
+        if not ok:
+            failed.add(name)
+        if left[name] == 0 and name not in failed and on_variant_done:
+            on_variant_done(variants[name])
+
     for job in jobs:
         if job.execute:
             ready.append(("papermill", job))
@@ -611,6 +629,7 @@ def run_jobs(jobs: list[Job], executor: Executor | None, slots: int, progress: P
             ready.append(("nbval", job))
         else:
             progress.finished(job, done_text(job))
+            job_done(job, True)
     failures: list[str] = []
     running: dict = {}
     order = {id(job): index for index, job in enumerate(jobs)}
@@ -643,9 +662,12 @@ def run_jobs(jobs: list[Job], executor: Executor | None, slots: int, progress: P
                 except Exception as error:  # the worker itself died (BrokenProcessPool, KilledWorker, ...)
                     outcome = {"ok": False, "kind": "worker", "retry": False, "step": step,
                                "error": f"the worker running it failed: {type(error).__name__}: {error}"}
+                failed_before = len(failures)
                 follow = handle(step, job, outcome, progress, failures)
                 if follow:
                     ready.append((follow, job))
+                elif follow is None:
+                    job_done(job, len(failures) == failed_before)
     except BaseException:
         for future in running:
             future.cancel()
@@ -691,10 +713,17 @@ def tree_digest(stage: Path) -> str:
 
 
 def build_html(variant: Variant) -> None:
+    publish_html(variant, *render_html(variant))
+
+
+def render_html(variant: Variant) -> tuple[Path | None, str]:
+    """Build a variant's HTML (and PDF) in its stage: (the built folder, or None when the published book is
+    up to date, and the stage's digest). Reads the build state, never writes it: in a sweep it runs beside
+    the other variants' notebooks."""
     digest = tree_digest(variant.stage)
     if (variant.target / "index.html").exists() and variant.state.get("__html__") == digest:
         log(f"  [{variant.name}] jupyter-book: sources unchanged, {variant.target} is up to date")
-        return
+        return None, digest
     # A preview lacks the other chapters, so its links to them cannot resolve: report, don't fail.
     log(f"  [{variant.name}] jupyter-book: building HTML "
         f"({'warnings are errors' if variant.strict else 'preview of some chapters: warnings are reported'})")
@@ -719,6 +748,13 @@ def build_html(variant: Variant) -> None:
             f"({pdf.stat().st_size / 2**20:.1f} MiB)")
     elif variant.strict:
         log(f"  [{variant.name}] PDF: not printed ({variant.pdf_missing}); the pages do not offer it")
+    return built, digest
+
+
+def publish_html(variant: Variant, built: Path | None, digest: str) -> None:
+    """Swap the rendered book in and record it (only once every variant has rendered)."""
+    if built is None:
+        return
     publish(built, variant.target)
     variant.state["__html__"] = digest
     variant.save_state()
@@ -822,15 +858,29 @@ def build(params_paths: list[Path], jobs: int = 1, test: bool = True, force: boo
     progress = Progress(len(all_jobs), started)
     failures: list[str] = []
     assets = ThreadPoolExecutor(max_workers=1, thread_name_prefix="book-assets")
-    pending_assets = [(variant, assets.submit(write_book_assets, variant, snapshot)) for variant in variants]
+    pending_assets = {variant.name: assets.submit(write_book_assets, variant, snapshot) for variant in variants}
     assets.shutdown(wait=False)
+    # Sphinx renders a variant as soon as its notebooks passed, one variant at a time, beside the notebooks
+    # still running; the books are published only when every variant has rendered.
+    books = ThreadPoolExecutor(max_workers=1, thread_name_prefix="book-html")
+    rendering: dict[str, Future] = {}
+
+    def render_when_ready(variant: Variant) -> None:
+        def render() -> tuple[Path | None, str]:
+            appendix_key = pending_assets[variant.name].result()
+            from .manifest import build_manifest, write_manifest
+
+            write_manifest(variant.stage, build_manifest(variant.params_path, variant.params, snapshot, repo))
+            return render_html(variant) + (appendix_key,)
+        rendering[variant.name] = books.submit(render)
+
     if to_execute or to_validate:
         executor, close, slots = make_executor(jobs, scheduler)
         log(f"notebooks: {to_execute} to execute with papermill, {to_validate} to validate with nbval, "
             f"{slots} at once")
         interrupted = False
         try:
-            failures = run_jobs(all_jobs, executor, slots, progress)
+            failures = run_jobs(all_jobs, executor, slots, progress, render_when_ready)
         except KeyboardInterrupt:
             interrupted = True
             raise
@@ -840,14 +890,18 @@ def build(params_paths: list[Path], jobs: int = 1, test: bool = True, force: boo
             else:
                 close(interrupted)
     else:
-        run_jobs(all_jobs, None, 1, progress)
+        run_jobs(all_jobs, None, 1, progress, render_when_ready)
     if failures:
+        books.shutdown(wait=False)
         raise BuildFailed(f"{len(failures)} notebook(s) failed: {'; '.join(failures)}. Nothing was published.")
-    for variant, future in pending_assets:
-        variant.state[APPENDIX_KEY] = future.result()
-    from .manifest import build_manifest, write_manifest
-
+    rendered = []
     for variant in variants:
-        write_manifest(variant.stage, build_manifest(variant.params_path, variant.params, snapshot, repo))
-        build_html(variant)
+        if variant.name not in rendering:  # a variant without notebooks
+            render_when_ready(variant)
+        built, digest, appendix_key = rendering[variant.name].result()
+        variant.state[APPENDIX_KEY] = appendix_key
+        rendered.append((variant, built, digest))
+    books.shutdown()
+    for variant, built, digest in rendered:
+        publish_html(variant, built, digest)
     return variants

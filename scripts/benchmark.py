@@ -13,6 +13,9 @@ working tree is never touched):
   must show that only the notebooks importing that module were executed);
 - stock: `jupyter-book build` executing every notebook itself (execute_notebooks: force),
   followed by a separate `pytest --nbval-lax` run over the notebooks.
+- floor: the clean build with one step at a time (nothing competes for a core): the sum of its
+  notebook steps (kernel starts and computation, as the log reports them) divided by the cores, plus
+  its Sphinx time, is the least a clean build could take on this machine;
 - sweep: sweeps of 1, 2 and 4 variants (params/*.yml, plus temporary variants with other country
   sets written into the scratch copy when fewer exist), each from an empty stage and cache, run
   with local processes and on a two-worker Dask LocalCluster: wall time, time per variant, peak memory.
@@ -27,6 +30,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import shutil
 import statistics
 import subprocess
@@ -44,7 +48,7 @@ import yaml
 REPO = Path(__file__).resolve().parents[1]
 
 
-SCENARIOS = ("clean", "unchanged", "one", "module", "stock", "sweep")
+SCENARIOS = ("clean", "unchanged", "one", "module", "stock", "floor", "sweep")
 # Country sets for the temporary variants of the sweep table, when params/ holds fewer than four files.
 EXTRA_VARIANTS = {"bench-benelux": ("the Benelux countries", "Benelux", ["BE", "NL", "LU"]),
                   "bench-iberia": ("the Iberian countries", "Iberian", ["ES", "PT"]),
@@ -95,6 +99,17 @@ def environment(copy: Path, cache: Path | None = None) -> dict:
     env["PYTHONPATH"] = str(copy) + os.pathsep + env.get("PYTHONPATH", "")  # kernels import the copy's package
     env["AI_CULTURE_REPORT_CACHE"] = str(cache or copy / ".cache" / "joblib")  # never the working tree's cache
     return env
+
+
+STEP_TIMES = re.compile(r"\] executed \S+ in ([\d.]+) s(?:, nbval passed in ([\d.]+) s)?")
+HTML_TIME = re.compile(r"HTML built in ([\d.]+) s")
+
+
+def floor_seconds(log: str, cores: int) -> tuple[float, float, float]:
+    """From the log of a build run one step at a time: (notebook steps in all, Sphinx, the floor)."""
+    steps = sum(float(a) + float(b or 0) for a, b in STEP_TIMES.findall(log))
+    sphinx = sum(float(t) for t in HTML_TIME.findall(log))
+    return steps, sphinx, steps / cores + sphinx
 
 
 def executed_notebooks(log: str) -> list[str]:
@@ -254,7 +269,8 @@ def build_scenarios(copy: Path, folder: Path, build: list[str], run: int, wanted
     notebooks = notebooks_in_toc(copy)
     steps = (("clean", None), ("unchanged", None), ("one", lambda: touch_notebook(copy / notebooks[0], run)),
              ("module", lambda: edits.setdefault("expected", edit_module(copy, run))))
-    last = max(i for i, (key, _) in enumerate(steps) if key in wanted or (key == "clean" and "stock" in wanted))
+    last = max((i for i, (key, _) in enumerate(steps) if key in wanted or (key == "clean" and "stock" in wanted)),
+               default=-1)
     for key, prepare in steps[:last + 1]:
         if prepare:
             prepare()
@@ -266,6 +282,14 @@ def build_scenarios(copy: Path, folder: Path, build: list[str], run: int, wanted
         if key == "module":
             edits.setdefault("module", []).append(executed_notebooks(log))
         print(f"  run {run}: {key:9s} {elapsed:7.1f} s, peak {peak:7.0f} MiB", flush=True)
+    if "floor" in wanted:
+        floor_out = folder / f"floor-{run}"
+        elapsed, _, log = measure([*build, "--jobs", "1", "--stage-root", str(floor_out)], copy,
+                                  environment(copy, folder / f"cache-floor-{run}"))
+        results["floor"].append(floor_seconds(log, os.cpu_count() or 1))
+        print(f"  run {run}: floor     {results['floor'][-1][2]:7.1f} s (one step at a time: {elapsed:.1f} s)",
+              flush=True)
+        shutil.rmtree(floor_out, ignore_errors=True)
     if "stock" in wanted:
         # Its own empty cache: the stock way starts as cold as the clean build did, and its nbval run
         # reuses what its own execution stored, as the clean build's does.
@@ -284,7 +308,7 @@ ROW_NAMES = {"clean": "clean build: papermill, nbval and Jupyter Book from scrat
 
 
 def report_lines(args, cores: int, notebooks: list[str], median: dict, edits: dict, startup: float | None,
-                 sweep: list[dict]) -> list[str]:
+                 sweep: list[dict], floor: list[float] | None = None) -> list[str]:
     versions = {name: metadata.version(name) for name in ("jupyter-book", "sphinx", "myst-nb", "papermill", "nbval",
                                                            "altair", "vl-convert-python", "pandas")}
     lines = [
@@ -313,6 +337,12 @@ def report_lines(args, cores: int, notebooks: list[str], median: dict, edits: di
         notes.append(f"After `{EDITED_MODULE}` was edited, the build executed {executed} "
                      f"({'exactly' if same else 'NOT only'} the notebooks that import it: "
                      f"{', '.join(edits['expected'])}).")
+    if floor:
+        steps, sphinx, least = floor
+        against = f"; the clean build took {median['clean'][0] / least:.2f}× that" if "clean" in median else ""
+        notes.append(f"Run one step at a time, the notebook steps (kernel starts and computation) took {steps:.1f} s "
+                     f"in all and Sphinx {sphinx:.1f} s, so on {cores} cores a clean build cannot take less than "
+                     f"{steps:.1f} / {cores} + {sphinx:.1f} = {least:.1f} s{against}.")
     if startup is not None:
         floor = startup * len(notebooks) / cores
         notes.append(f"Starting a kernel and importing the report's package takes {startup:.1f} s, so executing "
@@ -358,8 +388,10 @@ def main(argv=None) -> int:
                 build_scenarios(copy, Path(folder), build, run, wanted, results, edits)
             if "sweep" in wanted:
                 sweep += sweep_table(copy, Path(folder), build, run, args.sweep_sizes, args.sweep_schedulers)
+    floor = [statistics.median(r[i] for r in results.pop("floor")) for i in range(3)] if results.get("floor") else None
+    results.pop("floor", None)
     median = {k: (statistics.median(t for t, _ in v), statistics.median(m for _, m in v)) for k, v in results.items()}
-    lines = report_lines(args, cores, notebooks, median, edits, startup, sweep)
+    lines = report_lines(args, cores, notebooks, median, edits, startup, sweep, floor)
     if out:
         out.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print("\n".join(lines))

@@ -90,3 +90,14 @@ def test_the_local_cluster_has_two_workers_that_import_the_copy(copy):
         assert len(cluster.processes()) >= 2
     finally:
         cluster.close()
+
+
+def test_the_floor_is_the_steps_of_a_one_at_a_time_build_over_the_cores_plus_sphinx():
+    log = ("[nordic  1/2   8.0 s] executed chapters/a.ipynb in 5.0 s, nbval passed in 3.0 s\n"
+           "[nordic  2/2  12.0 s] executed chapters/b.ipynb in 4.0 s\n"
+           "  [nordic] HTML built in 6.0 s\n")
+    assert benchmark.floor_seconds(log, 2) == (12.0, 6.0, 12.0)
+    args = SimpleNamespace(runs=1, scenarios=["clean", "floor"])
+    text = " ".join(benchmark.report_lines(args, 2, ["a", "b"], {"clean": (18.0, 1.0)}, {}, None, [],
+                                           [12.0, 6.0, 12.0]))
+    assert "12.0 / 2 + 6.0 = 12.0 s" in text and "1.50× that" in text

@@ -251,3 +251,26 @@ def test_longest_recorded_notebook_runs_first_and_nbval_follows_its_execution(tm
                               ("fake_execute", "c.ipynb"), ("fake_validate", "c.ipynb"),
                               ("fake_execute", "a.ipynb"), ("fake_validate", "a.ipynb")]
     assert variant.state[pipeline.TIMINGS]["chapters/b.ipynb"] == {"papermill": 0.1, "nbval": 0.1}
+
+
+def test_a_variant_is_handed_on_when_its_last_notebook_passed_and_not_if_one_failed(tmp_path, monkeypatch):
+    """A sweep renders each variant's HTML as soon as its notebooks passed, while the others still run."""
+    def fake_execute(source, target, parameters, cwd):
+        Path(target).write_text(Path(source).read_text())
+        return {"ok": True, "seconds": 0.1}
+
+    def fake_validate(path, rootdir):
+        if Path(path).name == "broken.ipynb":
+            return {"ok": False, "step": "nbval", "error": "an output differs", "retry": False}
+        return {"ok": True, "seconds": 0.1}
+
+    monkeypatch.setattr(pipeline, "execute_notebook", fake_execute)
+    monkeypatch.setattr(pipeline, "validate_notebook", fake_validate)
+    first, first_jobs = tiny_jobs(tmp_path / "one", {"a.ipynb": ["1"], "b.ipynb": ["2"]})
+    second, second_jobs = tiny_jobs(tmp_path / "two", {"c.ipynb": ["3"], "broken.ipynb": ["4"]})
+    second.name = "other"
+    executor, handed = RecordingExecutor(), []
+    record = lambda variant: handed.append((variant.name, len(executor.order)))  # noqa: E731
+    failures = pipeline.run_jobs(first_jobs + second_jobs, executor, 1, pipeline.Progress(4), record)
+    assert len(failures) == 1 and "broken.ipynb" in failures[0]
+    assert handed == [("tiny", 4)]  # after the first variant's four steps; the failed variant never

@@ -101,7 +101,8 @@ def environment(copy: Path, cache: Path | None = None) -> dict:
     return env
 
 
-STEP_TIMES = re.compile(r"\] executed \S+ in ([\d.]+) s(?:, nbval passed in ([\d.]+) s)?")
+STEP_TIMES = re.compile(r"\] executed (?:\S+) in ([\d.]+) s(?:, nbval passed in ([\d.]+) s)?")
+NOTEBOOK_TIMES = re.compile(r"\] executed (\S+) in ([\d.]+) s")
 HTML_TIME = re.compile(r"HTML built in ([\d.]+) s")
 
 
@@ -110,6 +111,12 @@ def floor_seconds(log: str, cores: int) -> tuple[float, float, float]:
     steps = sum(float(a) + float(b or 0) for a, b in STEP_TIMES.findall(log))
     sphinx = sum(float(t) for t in HTML_TIME.findall(log))
     return steps, sphinx, steps / cores + sphinx
+
+
+def longest_execution(log: str) -> tuple[str, float]:
+    """The notebook whose papermill run took longest in a build log, and its seconds."""
+    times = [(name, float(seconds)) for name, seconds in NOTEBOOK_TIMES.findall(log)]
+    return max(times, key=lambda t: t[1]) if times else ("none", 0.0)
 
 
 def executed_notebooks(log: str) -> list[str]:
@@ -287,6 +294,7 @@ def build_scenarios(copy: Path, folder: Path, build: list[str], run: int, wanted
         elapsed, _, log = measure([*build, "--jobs", "1", "--stage-root", str(floor_out)], copy,
                                   environment(copy, folder / f"cache-floor-{run}"))
         results["floor"].append(floor_seconds(log, os.cpu_count() or 1))
+        edits.setdefault("longest", []).append(longest_execution(log))
         print(f"  run {run}: floor     {results['floor'][-1][2]:7.1f} s (one step at a time: {elapsed:.1f} s)",
               flush=True)
         shutil.rmtree(floor_out, ignore_errors=True)
@@ -343,6 +351,9 @@ def report_lines(args, cores: int, notebooks: list[str], median: dict, edits: di
         notes.append(f"Run one step at a time, the notebook steps (kernel starts and computation) took {steps:.1f} s "
                      f"in all and Sphinx {sphinx:.1f} s, so on {cores} cores a clean build cannot take less than "
                      f"{steps:.1f} / {cores} + {sphinx:.1f} = {least:.1f} s{against}.")
+    if edits.get("longest"):
+        runs = "; ".join(f"{name} {seconds:.1f} s" for name, seconds in edits["longest"])
+        notes.append(f"The longest notebook, executed with nothing else running, took: {runs} (per run).")
     if startup is not None:
         floor = startup * len(notebooks) / cores
         notes.append(f"Starting a kernel and importing the report's package takes {startup:.1f} s, so executing "
@@ -388,8 +399,8 @@ def main(argv=None) -> int:
                 build_scenarios(copy, Path(folder), build, run, wanted, results, edits)
             if "sweep" in wanted:
                 sweep += sweep_table(copy, Path(folder), build, run, args.sweep_sizes, args.sweep_schedulers)
-    floor = [statistics.median(r[i] for r in results.pop("floor")) for i in range(3)] if results.get("floor") else None
-    results.pop("floor", None)
+    floor_runs = results.pop("floor", [])
+    floor = [statistics.median(r[i] for r in floor_runs) for i in range(3)] if floor_runs else None
     median = {k: (statistics.median(t for t, _ in v), statistics.median(m for _, m in v)) for k, v in results.items()}
     lines = report_lines(args, cores, notebooks, median, edits, startup, sweep, floor)
     if out:

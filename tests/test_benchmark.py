@@ -97,6 +97,7 @@ def test_the_floor_is_the_steps_of_a_one_at_a_time_build_over_the_cores_plus_sph
            "[nordic  2/2  12.0 s] executed chapters/b.ipynb in 4.0 s\n"
            "  [nordic] HTML built in 6.0 s\n")
     assert benchmark.floor_seconds(log, 2) == (12.0, 6.0, 12.0)
+    assert benchmark.longest_execution(log) == ("chapters/a.ipynb", 5.0)
     args = SimpleNamespace(runs=1, scenarios=["clean", "floor"])
     text = " ".join(benchmark.report_lines(args, 2, ["a", "b"], {"clean": (18.0, 1.0)}, {}, None, [],
                                            [12.0, 6.0, 12.0]))

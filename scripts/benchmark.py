@@ -159,17 +159,21 @@ class LocalDask:
     def __init__(self, env: dict, workers: int = 2):
         from distributed import LocalCluster
 
-        saved, saved_path = dict(os.environ), list(sys.path)
+        saved, self.saved_path = dict(os.environ), list(sys.path)
         # Spawned workers inherit the environment, and take sys.path from their parent (not PYTHONPATH).
+        # The scheduler runs in this process and unpickles the tasks too, so the copy's package stays
+        # importable here until the cluster closes.
         os.environ.update(env)
         sys.path[:0] = [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p]
         try:
             self.cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                                         dashboard_address=None)
+        except BaseException:
+            sys.path[:] = self.saved_path
+            raise
         finally:
             os.environ.clear()
             os.environ.update(saved)
-            sys.path[:] = saved_path
         self.address = self.cluster.scheduler_address
 
     def processes(self) -> list[psutil.Process]:
@@ -177,6 +181,7 @@ class LocalDask:
 
     def close(self) -> None:
         self.cluster.close()
+        sys.path[:] = self.saved_path
 
 
 def sweep_table(copy: Path, folder: Path, build: list[str], run: int, sizes=SWEEP_SIZES,

@@ -33,7 +33,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from ai_culture_report.errors import ReportError  # noqa: E402
-from ai_culture_report.pipeline import BuildFailed, build, default_jobs, log  # noqa: E402
+from ai_culture_report.pipeline import BuildFailed, build, log  # noqa: E402
 
 
 def main(argv=None) -> int:
@@ -42,8 +42,8 @@ def main(argv=None) -> int:
     which.add_argument("--params", type=Path, default=REPO / "params" / "nordic.yml",
                        help="parameter file (default: params/nordic.yml)")
     which.add_argument("--sweep", type=Path, nargs="+", metavar="PARAMS", help="build a variant for each file")
-    parser.add_argument("--jobs", type=int, default=default_jobs(),
-                        help="notebook steps run at once (default: cores + 1; a kernel often waits)")
+    parser.add_argument("--jobs", type=int, default=None,
+                        help="notebook steps run at once (default: cores + 1 for one book, cores for a sweep)")
     parser.add_argument("--scheduler", metavar="ADDRESS",
                         help="run the notebooks on this Dask scheduler (the workers must see this folder)")
     parser.add_argument("--no-test", action="store_true", help="skip the nbval check")

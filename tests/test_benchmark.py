@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib.util
 import shutil
+import sys
 from types import SimpleNamespace
 
 import pytest
@@ -88,8 +89,11 @@ def test_the_local_cluster_has_two_workers_that_import_the_copy(copy):
             found = client.submit(lambda: __import__("ai_culture_report").__file__, pure=False).result()
         assert found.startswith(str(copy))
         assert len(cluster.processes()) >= 2
+        # The scheduler runs in this process and unpickles tasks that name the copy's functions.
+        assert str(copy) in sys.path
     finally:
         cluster.close()
+    assert str(copy) not in sys.path
 
 
 def test_the_floor_is_the_steps_of_a_one_at_a_time_build_over_the_cores_plus_sphinx():

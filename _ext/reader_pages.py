@@ -29,6 +29,7 @@ import base64
 import html
 import json
 import re
+import shutil
 from pathlib import Path
 
 CHART_BUNDLE = "vega-charts.js"
@@ -261,8 +262,15 @@ def use_report_templates(app, config) -> None:
     config.templates_path.insert(0, str(Path(__file__).parent / "templates" / "theme"))
 
 
+def clear_reuse_folder(app) -> None:
+    """A renamed or removed chart must not leave its files behind: the folder is written afresh each build."""
+    if app.builder.name == "html":
+        shutil.rmtree(Path(app.outdir) / REUSE_FOLDER, ignore_errors=True)
+
+
 def setup(app):
     app.connect("config-inited", use_report_templates)
+    app.connect("builder-inited", clear_reuse_folder)
     app.connect("html-page-context", on_page_context)
     app.connect("html-page-context", add_downloads, priority=600)
     app.connect("build-finished", drop_unused_theme_files)

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
 import os
 import re
 import shutil
@@ -824,7 +825,10 @@ def make_executor(jobs: int, scheduler: str | None):
         slots = max(1, sum(w.get("nthreads", 1) for w in workers.values()))
         log(f"dask: running notebooks on {scheduler} ({len(workers)} worker(s), {slots} thread(s))")
         return client.get_executor(pure=False), client.close, slots  # pure=False: a retry is a new task
-    pool = ProcessPoolExecutor(max_workers=max(1, jobs), initializer=_quiet_worker)
+    # Spawned, not forked: the build's own threads (book assets, Sphinx renders) run while the pool starts
+    # its workers, and a fork taken while another thread holds a lock can hang the child for good.
+    pool = ProcessPoolExecutor(max_workers=max(1, jobs), initializer=_quiet_worker,
+                               mp_context=multiprocessing.get_context("spawn"))
 
     def close(interrupted: bool = False) -> None:
         if interrupted:  # do not wait for the notebooks under way

@@ -36,6 +36,9 @@ from pathlib import Path
 from jupyter_client.manager import AsyncKernelManager, KernelManager
 from jupyter_client.utils import run_sync
 
+from .forkserver import launcher_command
+from .kernel_launcher import ADDRESS_VARIABLE
+
 STDERR_FILE = "kernel-stderr.log"
 MAX_SOCKET_PATH = 90  # a Unix socket path must stay under ~107 bytes; leave room for "-<port>"
 
@@ -94,6 +97,8 @@ class IPCKernelMixin:
         env["PYTHONPATH"] = os.pathsep.join(p for p in (PACKAGE_ROOT, env.get("PYTHONPATH", "")) if p)
         kw["env"] = env
         kernel_cmd, kw = await super()._async_pre_start_kernel(**kw)
+        if env.get(ADDRESS_VARIABLE):  # the build runs a kernel fork server (.forkserver)
+            kernel_cmd = launcher_command(kernel_cmd)
         self.transport_used = self.get_connection_info()["transport"]
         return kernel_cmd, kw
 

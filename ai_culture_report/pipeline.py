@@ -48,6 +48,7 @@ from .bookconfig import book_title, staged_config
 from .codedeps import PACKAGE, imported_names, module_closure, source_tree
 from .data import REPO_ROOT, Snapshot
 from .errors import ReportError
+from .forkserver import KernelForkServer, launcher_command
 from .params import ReportParams, load_params
 from .pdf import build_pdf, printer_missing
 
@@ -360,10 +361,11 @@ def _kernel_failure(error: Exception, kernel_died: bool, progress: dict, manager
             "error": f"{what} ({type(error).__name__}: {error})", "cause": manager.cause() if manager is not None else ""}
 
 
-def execute_notebook(source: str, target: str, parameters: dict, cwd: str) -> dict:
+def execute_notebook(source: str, target: str, parameters: dict, cwd: str, kernel_server: str | None = None) -> dict:
     """Run one notebook with papermill (in a worker process); report the outcome, never raise.
 
-    The kernel runs over IPC in a private folder (:mod:`.kernels`). The outcome says whether a
+    The kernel runs over IPC in a private folder (:mod:`.kernels`), forked from ``kernel_server``
+    when the build runs one (:mod:`.forkserver`). The outcome says whether a
     failure was the notebook's (``kind: "cell"``, never retried) or the kernel's (``kind: "kernel"``,
     ``retry: True``), at which step, and why.
     """
@@ -391,6 +393,7 @@ def execute_notebook(source: str, target: str, parameters: dict, cwd: str) -> di
         return {"ok": ok, "seconds": time.perf_counter() - started, "step": "papermill",
                 "transport": manager.transport_used if manager is not None else "", **fields}
 
+    use_kernel_server(os.environ, kernel_server)
     forget_last_kernel()
     try:
         papermill.execute_notebook(
@@ -421,7 +424,17 @@ def nbval_command(path: str, rootdir: str, report: str) -> list[str]:
             "--rootdir", rootdir, "-o", "addopts=", "-o", "testpaths=", path]
 
 
-def validate_notebook(path: str, rootdir: str) -> dict:
+def use_kernel_server(env, address: str | None) -> None:
+    """Have the kernels started with ``env`` fork from the build's server at ``address`` (or start as usual)."""
+    from .kernel_launcher import ADDRESS_VARIABLE
+
+    if address:
+        env[ADDRESS_VARIABLE] = address
+    else:
+        env.pop(ADDRESS_VARIABLE, None)
+
+
+def validate_notebook(path: str, rootdir: str, kernel_server: str | None = None) -> dict:
     """nbval re-executes one executed notebook and compares every output (in a worker); never raises.
 
     A pytest plugin (:mod:`.kernels`) gives nbval an IPC kernel and writes what happened to each
@@ -436,9 +449,13 @@ def validate_notebook(path: str, rootdir: str) -> dict:
     package_root = str(Path(__file__).resolve().parents[1])  # where pytest finds the plugin
     env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH", "")) if p)
     env["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+    use_kernel_server(env, kernel_server)
     with tempfile.TemporaryDirectory(prefix="nbval-report-") as folder:
         report_path = Path(folder) / "report.json"
-        result = subprocess.run(nbval_command(path, rootdir, str(report_path)), cwd=rootdir, env=env,
+        command = nbval_command(path, rootdir, str(report_path))
+        if kernel_server:  # pytest, with nbval imported, forked from the server
+            command = launcher_command(command)
+        result = subprocess.run(command, cwd=rootdir, env=env,
                                 capture_output=True, text=True)
         report = json.loads(report_path.read_text()) if report_path.exists() else None
     seconds = time.perf_counter() - started
@@ -597,7 +614,7 @@ def indent(text: str, prefix: str = "    ") -> str:
 
 
 def run_jobs(jobs: list[Job], executor: Executor | None, slots: int, progress: Progress,
-             on_variant_done=None) -> list[str]:
+             on_variant_done=None, kernel_server: str | None = None) -> list[str]:
     """Run every job's steps on the executor; record successes in the build state; return the failures.
     ``on_variant_done(variant)`` is called as soon as every notebook of a variant has succeeded (a sweep
     builds that variant's HTML while the others' notebooks still run).
@@ -605,8 +622,10 @@ def run_jobs(jobs: list[Job], executor: Executor | None, slots: int, progress: P
     At most ``slots`` steps are in flight, so the parent chooses what runs next: the step with the
     longest expected remaining time (papermill and then nbval of a notebook, from the timings
     recorded by earlier builds), and a notebook's nbval as soon as its papermill run ended. A step
-    whose kernel died or failed to start is run again, at most ``MAX_ATTEMPTS`` times in all.
+    whose kernel died or failed to start is run again, at most ``MAX_ATTEMPTS`` times in all. Kernels fork
+    from ``kernel_server`` when one runs (:mod:`.forkserver`).
     """
+    server = {"kernel_server": kernel_server} if kernel_server else {}
     ready: list[tuple[str, Job]] = []
     left: dict[str, int] = {}
     variants = {}
@@ -646,8 +665,8 @@ def run_jobs(jobs: list[Job], executor: Executor | None, slots: int, progress: P
         job.attempts[step] = job.attempts.get(step, 0) + 1
         if step == "papermill":
             return executor.submit(execute_notebook, str(job.source), str(job.target),
-                                   job.parameters, str(job.target.parent))
-        return executor.submit(validate_notebook, str(job.target), str(job.variant.stage))
+                                   job.parameters, str(job.target.parent), **server)
+        return executor.submit(validate_notebook, str(job.target), str(job.variant.stage), **server)
 
     try:
         while ready or running:
@@ -881,20 +900,21 @@ def build(params_paths: list[Path], jobs: int | None = 1, test: bool = True, for
         rendering[variant.name] = books.submit(render)
 
     if to_execute or to_validate:
-        executor, close, slots = make_executor(jobs or default_jobs(len(variants)), scheduler)
-        log(f"notebooks: {to_execute} to execute with papermill, {to_validate} to validate with nbval, "
-            f"{slots} at once")
-        interrupted = False
-        try:
-            failures = run_jobs(all_jobs, executor, slots, progress, render_when_ready)
-        except KeyboardInterrupt:
-            interrupted = True
-            raise
-        finally:
-            if scheduler:
-                close()
-            else:
-                close(interrupted)
+        with KernelForkServer(log) as kernel_server:
+            executor, close, slots = make_executor(jobs or default_jobs(len(variants)), scheduler)
+            log(f"notebooks: {to_execute} to execute with papermill, {to_validate} to validate with nbval, "
+                f"{slots} at once{', kernels forked from a warm server' if kernel_server.address else ''}")
+            interrupted = False
+            try:
+                failures = run_jobs(all_jobs, executor, slots, progress, render_when_ready, kernel_server.address)
+            except KeyboardInterrupt:
+                interrupted = True
+                raise
+            finally:
+                if scheduler:
+                    close()
+                else:
+                    close(interrupted)
     else:
         run_jobs(all_jobs, None, 1, progress, render_when_ready)
     if failures:

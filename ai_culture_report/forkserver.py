@@ -41,6 +41,9 @@ PACKAGE = Path(__file__).parent.name  # not __name__: run as ``-m``, this module
 SOCKET_NAME = "kernels.sock"
 READY_TIMEOUT_SECONDS = 60.0
 KERNEL_MODULE = "ipykernel_launcher"
+# What a kernel and nbval's pytest import before a notebook runs; the chapter modules' imports come on top.
+PRELOADED = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell", "ipykernel.debugger",
+             "IPython.core.interactiveshell", "pytest", "nbval.plugin")
 
 
 def enabled() -> bool:
@@ -60,11 +63,8 @@ def launcher_command(command: list[str]) -> list[str]:
 def preload() -> list[str]:
     """Import ipykernel and every library the chapter modules import; then forget this package, so that
     each kernel imports the package's current code. Returns the top-level packages now loaded."""
-    import ipykernel.kernelapp  # noqa: F401
-    import IPython.core.interactiveshell  # noqa: F401
-    import nbval.plugin  # noqa: F401 - and pytest: nbval runs in a forked child too
-    import pytest  # noqa: F401
-
+    for name in PRELOADED:
+        importlib.import_module(name)
     chapters = importlib.import_module(f"{PACKAGE}.chapters")
     for module in pkgutil.iter_modules(chapters.__path__):
         importlib.import_module(f"{PACKAGE}.chapters.{module.name}")

@@ -450,28 +450,24 @@ def investment_per_inhabitant(investment: pd.DataFrame, population: pd.DataFrame
     frame = frame[frame["geo"].map(is_country_code).astype(bool)]
     people = tidy(population)[["geo", "year", "value"]].rename(columns={"value": "population"})
     people = people[people["geo"].map(is_country_code).astype(bool)].dropna(subset=["population"])
-    people = people[people["population"] > 0]
-    rows = []
-    for record in frame.to_dict("records"):
-        geo, year = str(record["geo"]), int(record["Year"])
-        recorded, projected = record.get(INVESTMENT_COLUMN, pd.NA), record.get(PROJECTED_COLUMN, pd.NA)
-        own = people[people["geo"] == geo]
-        if not pd.isna(recorded):
-            same = own[own["year"] == year]
-            if same.empty:
-                continue
-            amount, pop, pop_year, is_projection = float(recorded), float(same["population"].iloc[0]), year, False
-        elif not pd.isna(projected):
-            earlier = own[own["year"] <= year].sort_values("year")
-            if earlier.empty:
-                continue
-            amount, is_projection = float(projected), True
-            pop, pop_year = float(earlier["population"].iloc[-1]), int(earlier["year"].iloc[-1])
-        else:
-            continue
-        rows.append({"geo": geo, "year": year, "investment": amount, "population": pop, "population_year": pop_year,
-                     "value": amount / pop, "projected": is_projection})
-    out = pd.DataFrame(rows, columns=columns)
+    people = people[people["population"] > 0].drop_duplicates(["geo", "year"])  # one population per year
+    def amount(column: str) -> list[float]:  # OWID's columns may hold pd.NA in an object column
+        return [math.nan if pd.isna(v) else float(v) for v in frame.get(column, [pd.NA] * len(frame))]
+
+    amounts = pd.DataFrame({"geo": frame["geo"].astype(str), "year": frame["Year"].astype("int64"),
+                            "recorded": amount(INVESTMENT_COLUMN), "projection": amount(PROJECTED_COLUMN)})
+    has_record = amounts["recorded"].notna()
+    recorded = amounts[has_record].merge(people, on=["geo", "year"], how="inner")
+    recorded = recorded.assign(investment=recorded["recorded"], population_year=recorded["year"], projected=False)
+    # A projection is divided by the latest population not after its year (merge_asof: the nearest earlier key).
+    projections = amounts[~has_record & amounts["projection"].notna()].sort_values("year", kind="stable")
+    earlier = people.rename(columns={"year": "population_year"}).sort_values("population_year", kind="stable")
+    projected = pd.merge_asof(projections, earlier, left_on="year", right_on="population_year", by="geo",
+                              direction="backward").dropna(subset=["population"])
+    projected = projected.assign(investment=projected["projection"], projected=True)
+    rows = pd.concat([recorded, projected], ignore_index=True)
+    rows["value"] = rows["investment"] / rows["population"]
+    out = rows.reindex(columns=columns)
     out["year"] = out["year"].astype("int64")
     out["population_year"] = out["population_year"].astype("int64")
     out["value"] = out["value"].astype(float)

@@ -237,13 +237,16 @@ def serve(address: str) -> None:
                     selector.register(conn, selectors.EVENT_READ)
                 elif key.fileobj is wake_read:
                     os.read(wake_read, 4096)
-                elif key.fileobj.recv(1) == b"":  # a launcher went away (killed): its kernel goes too
+                elif _closed(key.fileobj):  # a launcher went away (killed): its kernel goes too
                     pid = launchers.get(key.fileobj)
                     close_launcher(key.fileobj)
                     if pid is not None:
                         _kill(pid)
             while kernels:  # reap: tell each launcher how its kernel ended
-                pid, status = os.waitpid(-1, os.WNOHANG)
+                try:
+                    pid, status = os.waitpid(-1, os.WNOHANG)
+                except ChildProcessError:
+                    break
                 if pid == 0:
                     break
                 conn = kernels.pop(pid, None)
@@ -259,6 +262,14 @@ def serve(address: str) -> None:
                 os.waitpid(pid, 0)
             except ChildProcessError:
                 pass
+
+
+def _closed(conn: socket.socket) -> bool:
+    """Whether a launcher's connection has ended (a launcher sends nothing after its request)."""
+    try:
+        return conn.recv(1) == b""
+    except OSError:
+        return True
 
 
 def _kill(pid: int) -> None:
@@ -329,6 +340,12 @@ class KernelForkServer:
             else:
                 os.environ[ADDRESS_VARIABLE] = self._previous
         if self._process is not None:
+            if self._process.poll() is not None:  # it ended by itself: the kernels started the usual way
+                from .kernels import describe_exit, indent
+
+                tail = "\n".join(self.log_text().strip().splitlines()[-5:])
+                self.log(f"kernels: the fork server stopped early ({describe_exit(self._process.returncode)}), so "
+                         f"kernels started the usual way from then on; its log ends:\n{indent(tail)}")
             self._process.terminate()
             try:
                 self._process.wait(timeout=10)

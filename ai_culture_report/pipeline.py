@@ -815,11 +815,20 @@ def _ignore_signal(signum, frame) -> None:
 def _quiet_worker() -> None:
     """A pool worker leaves Ctrl-C to the parent, which cancels the build (no traceback per worker).
 
-    A handler, not SIG_IGN: an ignored signal would stay ignored in the nbval processes it starts.
+    A handler, not SIG_IGN: an ignored signal would stay ignored in the nbval processes it starts. On Linux the
+    worker also ends when the build's process ends, however it ends: a killed build leaves no idle workers.
     """
     import signal
 
     signal.signal(signal.SIGINT, _ignore_signal)
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        PR_SET_PDEATHSIG = 1
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+        except (OSError, AttributeError):  # no prctl: the worker stays until it is told to stop
+            pass
 
 
 def default_jobs(variants: int = 1) -> int:

@@ -19,7 +19,9 @@ working tree is never touched):
 - sweep: sweeps of 1, 2 and 4 variants (params/*.yml, plus temporary variants with other country
   sets written into the scratch copy when fewer exist), each from an empty stage and cache, run
   with local processes and on a two-worker Dask LocalCluster: wall time, time per variant, peak memory.
-Peak memory is the largest sum of proportional set sizes (PSS) over the process tree, sampled every 100 ms.
+Peak memory is the largest sum of resident memory over the process tree, sampled every 50 ms (cheap to
+read, unlike proportional sizes, whose reading took most of a core). It counts the pages that forked kernels
+share with their server once per kernel, so it overstates what a build with forked kernels uses.
 It also times a notebook that only imports the package, with a kernel started the usual way and with
 one forked from the build's warm server (ai_culture_report/forkserver.py): what executing a notebook
 costs before it computes anything.
@@ -58,15 +60,6 @@ SWEEP_SIZES = (1, 2, 4)
 EDITED_MODULE = "ai_culture_report/chapters/future_roles.py"
 
 
-def memory(process: psutil.Process) -> int:
-    """A process's share of memory: its proportional set size where the system reports it (a page shared by n
-    processes counts 1/n in each, so forked kernels are not counted once per kernel), else its resident size."""
-    try:
-        return process.memory_full_info().pss
-    except (AttributeError, psutil.AccessDenied):
-        return process.memory_info().rss
-
-
 def measure(command: list[str], cwd: Path, env: dict, helpers=None) -> tuple[float, float, str]:
     """Wall time (s), peak memory of the whole process tree (MiB) and the output of a command.
     ``helpers()`` lists further processes that work for the command (a Dask cluster's workers)."""
@@ -80,10 +73,10 @@ def measure(command: list[str], cwd: Path, env: dict, helpers=None) -> tuple[flo
     while process.poll() is None:
         try:
             tree = {p.pid: p for p in [root, *root.children(recursive=True), *(helpers() if helpers else [])]}
-            peak = max(peak, sum(memory(p) for p in tree.values() if p.is_running()))
+            peak = max(peak, sum(p.memory_info().rss for p in tree.values() if p.is_running()))
         except psutil.Error:
             pass
-        time.sleep(0.1)
+        time.sleep(0.05)
     reader.join()
     elapsed = time.perf_counter() - started
     text = "".join(output)
@@ -199,23 +192,26 @@ def sweep_table(copy: Path, folder: Path, build: list[str], run: int, sizes=SWEE
     """One row per sweep size and scheduler: wall time, time per variant, peak memory."""
     rows = []
     for scheduler in schedulers:
-        cluster = None
         for size in sizes:
             out, cache = folder / f"sweep-{scheduler}-{size}-{run}", folder / f"cache-{scheduler}-{size}-{run}"
             env = environment(copy, cache)
             command = [*build, "--stage-root", str(out), "--sweep", *map(str, sweep_params(copy, size))]
-            if scheduler == "dask":
-                cluster = cluster or LocalDask(env)
-                command += ["--scheduler", cluster.address]
-            elapsed, peak, _ = measure(command, copy, env, cluster.processes if cluster else None)
+            # A cluster per sweep: its workers (and their kernels) keep the environment they started with, so
+            # a cluster shared by the sweeps would hand each the cache the first one filled.
+            cluster = LocalDask(env) if scheduler == "dask" else None
+            try:
+                if cluster:
+                    command += ["--scheduler", cluster.address]
+                elapsed, peak, _ = measure(command, copy, env, cluster.processes if cluster else None)
+            finally:
+                if cluster:
+                    cluster.close()
             rows.append({"scheduler": scheduler, "variants": size, "seconds": elapsed, "per_variant": elapsed / size,
                          "peak": peak})
             print(f"  run {run}: sweep {scheduler:5s} {size} variant(s) {elapsed:7.1f} s, peak {peak:7.0f} MiB",
                   flush=True)
             shutil.rmtree(out, ignore_errors=True)
             shutil.rmtree(cache, ignore_errors=True)
-        if cluster:
-            cluster.close()
     return rows
 
 

@@ -79,6 +79,35 @@ def test_the_module_scenario_builds_first_and_reports_what_re_executed(copy, tmp
     assert "exactly the notebooks that import it" in text
 
 
+def test_each_dask_sweep_gets_a_cluster_whose_workers_use_its_own_empty_cache(copy, tmp_path, monkeypatch):
+    clusters, measured = [], []
+
+    class FakeCluster:
+        def __init__(self, env):
+            self.env, self.closed, self.address = env, False, f"tcp://fake-{len(clusters)}"
+            clusters.append(self)
+
+        def processes(self):
+            return []
+
+        def close(self):
+            self.closed = True
+
+    def fake_measure(command, cwd, env, helpers=None):
+        measured.append((command, env))
+        return 1.0, 10.0, ""
+
+    monkeypatch.setattr(benchmark, "LocalDask", FakeCluster)
+    monkeypatch.setattr(benchmark, "measure", fake_measure)
+    rows = benchmark.sweep_table(copy, tmp_path, ["build"], 1, sizes=(1, 2), schedulers=("dask",))
+    assert [r["variants"] for r in rows] == [1, 2] and len(clusters) == 2
+    for cluster, (command, env) in zip(clusters, measured):
+        # the workers run the kernels: they must write to the cache this sweep starts empty, not an earlier one
+        assert cluster.env["AI_CULTURE_REPORT_CACHE"] == env["AI_CULTURE_REPORT_CACHE"] and cluster.closed
+        assert command[command.index("--scheduler") + 1] == cluster.address
+    assert clusters[0].env["AI_CULTURE_REPORT_CACHE"] != clusters[1].env["AI_CULTURE_REPORT_CACHE"]
+
+
 def test_the_local_cluster_has_two_workers_that_import_the_copy(copy):
     from distributed import Client
 

@@ -196,6 +196,24 @@ def test_server_ends_with_the_build_and_takes_its_kernels(tmp_path):
         km.shutdown_kernel(now=True)
 
 
+def test_a_server_that_cannot_start_leaves_kernels_to_start_as_usual_and_says_why(tmp_path, monkeypatch):
+    broken = tmp_path / "shadow" / "nbval"
+    broken.mkdir(parents=True)
+    (broken / "__init__.py").write_text("raise ImportError('nbval broken on purpose')\n")
+    monkeypatch.setenv("PYTHONPATH", str(broken.parent))  # the server's preload imports nbval.plugin
+    report, messages = tmp_path / "report.json", []
+    with forkserver.KernelForkServer(log=messages.append) as failing:
+        assert not failing.wait_ready(timeout=30)
+        km = start_kernel(tmp_path, REPORT_TO=str(report))
+        try:
+            run_code(km, REPORT)
+            assert json.loads(report.read_text())["pid"] == km.provisioner.process.pid
+        finally:
+            km.shutdown_kernel()
+    assert len(messages) == 1 and "stopped early (exit code 1)" in messages[0], messages
+    assert "nbval broken on purpose" in messages[0]
+
+
 def test_forking_can_be_turned_off(monkeypatch):
     monkeypatch.setenv("REPORT_KERNEL_FORK", "0")
     monkeypatch.delenv(ADDRESS_VARIABLE, raising=False)

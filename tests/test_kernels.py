@@ -10,7 +10,10 @@ import json
 import os
 import re
 import stat
+import subprocess
+import sys
 import tempfile
+import time
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from pathlib import Path
 
@@ -274,3 +277,31 @@ def test_a_variant_is_handed_on_when_its_last_notebook_passed_and_not_if_one_fai
     failures = pipeline.run_jobs(first_jobs + second_jobs, executor, 1, pipeline.Progress(4), record)
     assert len(failures) == 1 and "broken.ipynb" in failures[0]
     assert handed == [("tiny", 4)]  # after the first variant's four steps; the failed variant never
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers follow their build on Linux")
+def test_pool_workers_end_when_the_build_is_killed():
+    script = ("import os, time\n"
+              "from ai_culture_report import pipeline\n"
+              "pool, close, slots = pipeline.make_executor(2, None)\n"
+              "print(*sorted({pool.submit(os.getpid).result() for _ in range(8)}), flush=True)\n"
+              "time.sleep(120)\n")
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    build = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True, cwd=REPO, env=env)
+    try:
+        workers = [int(pid) for pid in build.stdout.readline().split()]
+        assert workers and all(Path(f"/proc/{pid}").exists() for pid in workers)
+    finally:
+        build.kill()  # SIGKILL: the build has no chance to stop its pool
+        build.wait()
+
+    def alive(pid: int) -> bool:
+        try:
+            return Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0] != "Z"
+        except OSError:
+            return False
+
+    deadline = time.monotonic() + 15
+    while any(alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(alive(pid) for pid in workers), "idle workers outlived their build"

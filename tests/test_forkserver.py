@@ -47,11 +47,16 @@ def start_kernel(tmp_path: Path, **env) -> IPCKernelManager:
     return km
 
 
-def run_code(km: IPCKernelManager, code: str, timeout: float = 60) -> dict:
+def ready_client(km: IPCKernelManager, timeout: float = 60):
     kc = km.client()
     kc.start_channels()
+    kc.wait_for_ready(timeout=timeout)
+    return kc
+
+
+def run_code(km: IPCKernelManager, code: str, timeout: float = 60) -> dict:
+    kc = ready_client(km, timeout)
     try:
-        kc.wait_for_ready(timeout=timeout)
         return kc.execute_interactive(code, timeout=timeout, output_hook=lambda msg: None)["content"]
     finally:
         kc.stop_channels()
@@ -95,9 +100,7 @@ def test_forked_kernel_has_the_requests_folder_environment_and_a_fresh_package(s
 def test_interrupt_reaches_the_forked_kernel(server, tmp_path):
     km = start_kernel(tmp_path)
     try:
-        kc = km.client()
-        kc.start_channels()
-        kc.wait_for_ready(timeout=60)
+        kc = ready_client(km)
         started = time.monotonic()
         msg_id = kc.execute("import time; time.sleep(60)")
         time.sleep(1)
@@ -114,9 +117,7 @@ def test_interrupt_reaches_the_forked_kernel(server, tmp_path):
 def test_a_kernel_killed_by_a_signal_is_reported_as_such(server, tmp_path):
     km = start_kernel(tmp_path)
     try:
-        kc = km.client()
-        kc.start_channels()
-        kc.wait_for_ready(timeout=60)
+        kc = ready_client(km)
         kc.execute("import os, signal; os.kill(os.getpid(), signal.SIGKILL)")
         assert wait_until(lambda: not km.is_alive())
         kc.stop_channels()

@@ -4,8 +4,8 @@ A kernel started the usual way spends 1.5–2.5 s starting Python and ipykernel 
 altair, scipy, scikit-learn and networkx before the notebook's first line has run, and a book starts
 twenty kernels (papermill and nbval for each notebook). The build instead starts one server
 (:class:`KernelForkServer`) that imports those libraries once and then forks a kernel for each request.
-A forked kernel shares the imported libraries with the server (copy-on-write) and starts in about
-0.2 s; it is otherwise the kernel ``python -m ipykernel_launcher -f <connection file>`` would have
+A forked kernel shares the imported libraries with the server (copy-on-write) and is ready in a
+fraction of a second; it is otherwise the kernel ``python -m ipykernel_launcher -f <connection file>`` would have
 started: its own process and session, the environment, working folder, stdin, stdout and stderr of the
 request, and this package imported afresh from disk (the server drops it after learning what it imports).
 

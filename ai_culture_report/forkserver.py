@@ -34,7 +34,7 @@ import threading
 import time
 from pathlib import Path
 
-from .kernel_launcher import ADDRESS_VARIABLE, PID_FILE
+from .kernel_launcher import PID_FILE
 
 LAUNCHER = str(Path(__file__).with_name("kernel_launcher.py"))
 PACKAGE = Path(__file__).parent.name  # not __name__: run as ``-m``, this module is __main__
@@ -282,8 +282,8 @@ def _kill(pid: int) -> None:
 # --- the build's side ---------------------------------------------------------------------------
 
 class KernelForkServer:
-    """The server as a context: starts it, puts its address in ``os.environ`` for the kernels the build
-    starts (papermill's in the workers, nbval's in their pytest), and stops it at the end.
+    """The server as a context: starts it and stops it at the end. The build hands ``address`` to the steps it
+    runs (:func:`.pipeline.use_kernel_server`), whose kernel managers then start kernels through the launcher.
 
     ``address`` is None when forking is off or the server could not start; kernels then start the usual way.
     """
@@ -293,7 +293,6 @@ class KernelForkServer:
         self.address: str | None = None
         self._process: subprocess.Popen | None = None
         self._folder: Path | None = None
-        self._previous: str | None = None
 
     def __enter__(self) -> "KernelForkServer":
         if not enabled():
@@ -316,8 +315,6 @@ class KernelForkServer:
             self.address = self._folder = None
             return self
         (self._folder / PID_FILE).write_text(str(self._process.pid))  # launchers stop waiting if it has died
-        self._previous = os.environ.get(ADDRESS_VARIABLE)
-        os.environ[ADDRESS_VARIABLE] = self.address
         return self
 
     def wait_ready(self, timeout: float = READY_TIMEOUT_SECONDS) -> bool:
@@ -334,11 +331,6 @@ class KernelForkServer:
         return log.read_text(errors="replace") if log and log.exists() else ""
 
     def __exit__(self, *exc) -> None:
-        if self.address is not None:
-            if self._previous is None:
-                os.environ.pop(ADDRESS_VARIABLE, None)
-            else:
-                os.environ[ADDRESS_VARIABLE] = self._previous
         if self._process is not None:
             if self._process.poll() is not None:  # it ended by itself: the kernels started the usual way
                 from .kernels import describe_exit, indent

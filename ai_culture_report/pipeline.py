@@ -49,6 +49,7 @@ from .codedeps import PACKAGE, imported_names, module_closure, source_tree
 from .data import REPO_ROOT, Snapshot
 from .errors import ReportError
 from .forkserver import KernelForkServer, launcher_command
+from .kernel_launcher import ADDRESS_VARIABLE
 from .params import ReportParams, load_params
 from .pdf import build_pdf, printer_missing
 
@@ -426,8 +427,6 @@ def nbval_command(path: str, rootdir: str, report: str) -> list[str]:
 
 def use_kernel_server(env, address: str | None) -> None:
     """Have the kernels started with ``env`` fork from the build's server at ``address`` (or start as usual)."""
-    from .kernel_launcher import ADDRESS_VARIABLE
-
     if address:
         env[ADDRESS_VARIABLE] = address
     else:

@@ -41,9 +41,12 @@ def server():
         yield running
 
 
-def start_kernel(tmp_path: Path, **env) -> IPCKernelManager:
+def start_kernel(tmp_path: Path, server=None, **env) -> IPCKernelManager:
+    """A kernel started as the build's workers start it: through ``server`` when one is given."""
+    env = {**os.environ, **env}
+    pipeline.use_kernel_server(env, server.address if server else env.get(ADDRESS_VARIABLE))
     km = IPCKernelManager(kernel_name="python3")
-    km.start_kernel(cwd=str(tmp_path), env={**os.environ, **env})
+    km.start_kernel(cwd=str(tmp_path), env=env)
     return km
 
 
@@ -81,7 +84,7 @@ def gone(pid: int) -> bool:
 
 def test_forked_kernel_has_the_requests_folder_environment_and_a_fresh_package(server, tmp_path):
     report = tmp_path / "report.json"
-    km = start_kernel(tmp_path, MARKER="from the request", REPORT_TO=str(report))
+    km = start_kernel(tmp_path, server, MARKER="from the request", REPORT_TO=str(report))
     try:
         assert run_code(km, REPORT)["status"] == "ok"
         seen = json.loads(report.read_text())
@@ -98,7 +101,7 @@ def test_forked_kernel_has_the_requests_folder_environment_and_a_fresh_package(s
 
 
 def test_interrupt_reaches_the_forked_kernel(server, tmp_path):
-    km = start_kernel(tmp_path)
+    km = start_kernel(tmp_path, server)
     try:
         kc = ready_client(km)
         started = time.monotonic()
@@ -115,7 +118,7 @@ def test_interrupt_reaches_the_forked_kernel(server, tmp_path):
 
 
 def test_a_kernel_killed_by_a_signal_is_reported_as_such(server, tmp_path):
-    km = start_kernel(tmp_path)
+    km = start_kernel(tmp_path, server)
     try:
         kc = ready_client(km)
         kc.execute("import os, signal; os.kill(os.getpid(), signal.SIGKILL)")
@@ -128,7 +131,7 @@ def test_a_kernel_killed_by_a_signal_is_reported_as_such(server, tmp_path):
 
 def test_killing_the_launcher_kills_its_kernel(server, tmp_path):
     report = tmp_path / "report.json"
-    km = start_kernel(tmp_path, REPORT_TO=str(report))
+    km = start_kernel(tmp_path, server, REPORT_TO=str(report))
     try:
         run_code(km, REPORT)
         kernel = json.loads(report.read_text())["pid"]
@@ -182,17 +185,17 @@ def test_papermill_and_nbval_run_through_the_server(server, tmp_path):
 
 def test_server_ends_with_the_build_and_takes_its_kernels(tmp_path):
     report = tmp_path / "report.json"
-    before = os.environ.get(ADDRESS_VARIABLE)  # the module's server
+    before = os.environ.get(ADDRESS_VARIABLE)
     with forkserver.KernelForkServer() as running:
         assert running.wait_ready()
         process, folder = running._process, Path(running.address).parent
-        km = start_kernel(tmp_path, REPORT_TO=str(report))
+        km = start_kernel(tmp_path, running, REPORT_TO=str(report))
         run_code(km, REPORT)
         kernel = json.loads(report.read_text())["pid"]
     try:
         assert process.poll() is not None and not folder.exists()
         assert wait_until(lambda: gone(kernel)), "a kernel outlived the server"
-        assert os.environ.get(ADDRESS_VARIABLE) == before
+        assert os.environ.get(ADDRESS_VARIABLE) == before  # the build hands the address on; the server sets nothing
     finally:
         km.shutdown_kernel(now=True)
 
@@ -205,7 +208,7 @@ def test_a_server_that_cannot_start_leaves_kernels_to_start_as_usual_and_says_wh
     report, messages = tmp_path / "report.json", []
     with forkserver.KernelForkServer(log=messages.append) as failing:
         assert not failing.wait_ready(timeout=30)
-        km = start_kernel(tmp_path, REPORT_TO=str(report))
+        km = start_kernel(tmp_path, failing, REPORT_TO=str(report))
         try:
             run_code(km, REPORT)
             assert json.loads(report.read_text())["pid"] == km.provisioner.process.pid
@@ -217,7 +220,6 @@ def test_a_server_that_cannot_start_leaves_kernels_to_start_as_usual_and_says_wh
 
 def test_forking_can_be_turned_off(monkeypatch):
     monkeypatch.setenv("REPORT_KERNEL_FORK", "0")
-    monkeypatch.delenv(ADDRESS_VARIABLE, raising=False)
     with forkserver.KernelForkServer() as off:
-        assert off.address is None and ADDRESS_VARIABLE not in os.environ
+        assert off.address is None
     assert forkserver.launcher_command([sys.executable, "kernel.py"]) == [sys.executable, "kernel.py"]

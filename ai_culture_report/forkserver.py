@@ -20,6 +20,7 @@ system frameworks is unsafe on macOS, and Windows has no fork).
 
 from __future__ import annotations
 
+import gc
 import importlib
 import json
 import os
@@ -164,6 +165,11 @@ def serve(address: str) -> None:
     if threading.active_count() != 1:
         print(f"forkserver: {threading.active_count()} threads after the imports; not forking", file=sys.stderr)
         return
+    # The preloaded libraries live as long as a kernel: out of the collector's sight, a child's full collections
+    # (IPython runs one when its kernel shuts down, pytest several at the end of nbval's run) skip their
+    # millions of objects, and do not write to the pages the child shares with the server.
+    gc.collect()
+    gc.freeze()
     server_script_dir = sys.path[0]
     wake_read, wake_write = os.pipe()
     os.set_blocking(wake_write, False)

@@ -25,12 +25,13 @@ from ai_culture_report.kernels import PACKAGE_ROOT, IPCKernelManager
 pytestmark = pytest.mark.skipif(not forkserver.enabled(), reason="kernels are forked on Linux only")
 
 REPORT = """
-import json, os, sys
+import gc, json, os, sys
 preloaded = sorted(n for n in sys.modules if n.startswith("ai_culture_report"))
 import ai_culture_report.prose
 json.dump({"pid": os.getpid(), "ppid": os.getppid(), "cwd": os.getcwd(), "marker": os.environ.get("MARKER"),
            "preloaded": preloaded, "pandas_loaded": "pandas" in sys.modules,
-           "package": ai_culture_report.prose.__file__}, open(os.environ["REPORT_TO"], "w"))
+           "package": ai_culture_report.prose.__file__, "frozen": gc.get_freeze_count(),
+           "tracked": len(gc.get_objects())}, open(os.environ["REPORT_TO"], "w"))
 """
 
 
@@ -94,6 +95,8 @@ def test_forked_kernel_has_the_requests_folder_environment_and_a_fresh_package(s
         assert seen["pandas_loaded"], "the server's imports did not carry over"
         assert seen["preloaded"] == [], "the kernel inherited the server's copy of the package"
         assert Path(seen["package"]).is_relative_to(PACKAGE_ROOT)
+        # The server's objects are out of the collector's sight: a full collection walks the kernel's own.
+        assert seen["frozen"] > seen["tracked"] > 0
     finally:
         km.shutdown_kernel()
     assert km.exit_code == 0

@@ -220,14 +220,16 @@ _SVG_DECLARATION = re.compile(r"^<\?xml[^>]*>\s*")
 
 
 @cached(versions=(version("vl-convert-python"),))  # nbval's re-run and unchanged charts skip the renderer
-def _vegalite_svg(spec: dict) -> str:
-    return vl_convert.vegalite_to_svg(spec)
+def _vegalite_svg(spec_json: str) -> str:
+    # The cache hashes the JSON text ten times faster than the dict. The renderer gets the dict back: its own
+    # JSON parser can round a float's last digit differently (a label read +11.3 instead of +11.4).
+    return vl_convert.vegalite_to_svg(json.loads(spec_json))
 
 
 def render_svg(spec: dict) -> str:
     """The chart as SVG, hidden from screen readers: its wrapper (role img) carries the description,
     so assistive technology reads one clear text instead of hundreds of unlabelled marks."""
-    svg = _SVG_DECLARATION.sub("", _vegalite_svg(spec))
+    svg = _SVG_DECLARATION.sub("", _vegalite_svg(json.dumps(spec)))
     return svg.replace("<svg", '<svg aria-hidden="true" focusable="false"', 1)
 
 

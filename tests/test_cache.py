@@ -116,3 +116,22 @@ def test_located_hubs_are_the_same_from_the_cache_and_without_it(tmp_path, monke
     pd.testing.assert_frame_equal(first, again)
     pd.testing.assert_frame_equal(first, geocode.hub_places(addresses))
     assert list(first["located"]) == [True, True, False] and first.loc[2, "match"] == "unknown"
+
+
+def test_the_extract_network_is_computed_once_and_equals_the_uncached(tmp_path, monkeypatch):
+    """Every variant and nbval re-run of the networks chapter finds the network in the cache, keyed by the
+    extract's files (hashing the 75 000-row table as an argument took longer than the search)."""
+    from ai_culture_report import research
+    from ai_culture_report.chapters import research_networks as chapter
+
+    monkeypatch.setenv(cache.CACHE_VARIABLE, str(tmp_path / "cache"))
+    first = chapter.extract_network()
+    monkeypatch.setattr(chapter, "network", lambda *_: pytest.fail("the network was computed again"))
+    again = chapter.extract_network()
+    monkeypatch.undo()
+    monkeypatch.setenv(cache.CACHE_VARIABLE, "off")
+    beneficiaries = research.beneficiaries(chapter.extract_participations(data.load(chapter.PROJECTS)))
+    uncached = chapter.network(beneficiaries)
+    for frame in (first, again):
+        pd.testing.assert_frame_equal(frame, uncached)
+        assert frame.attrs == uncached.attrs and uncached.attrs["edges"] > 0

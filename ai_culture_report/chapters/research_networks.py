@@ -17,6 +17,7 @@ import altair as alt
 import pandas as pd
 
 from .. import charts, collaboration, data, measures, networks, organisations, prose, research, tables
+from ..cache import cached
 from ..charts import CONTEXT_GREY, PALETTE, figure, message_figure
 from ..params import ReportParams, country_name, group_label, join_names
 
@@ -71,14 +72,25 @@ def network(participations: pd.DataFrame) -> pd.DataFrame:
     return result
 
 
+def extract_participations(projects: pd.DataFrame) -> pd.DataFrame:
+    return research.participations(data.load(PARTICIPATIONS), projects)
+
+
+# Keyed by the files' digests: joblib hashing the 75 000-row table as an argument took longer than the search.
+@cached(resources=(PARTICIPATIONS, PROJECTS))
+def extract_network() -> pd.DataFrame:
+    """:func:`network` of the extract's beneficiaries, computed once per snapshot and code version."""
+    return network(research.beneficiaries(extract_participations(data.load(PROJECTS))))
+
+
 def load(params: ReportParams, centrality: pd.DataFrame | None = None) -> Inputs:
     projects = data.load(PROJECTS)
-    everything = research.participations(data.load(PARTICIPATIONS), projects)
+    everything = extract_participations(projects)
     beneficiaries = research.beneficiaries(everything)
     linked = research.link_organisation_names(beneficiaries, projects, data.load(NORWEGIAN_NAMES))
     return Inputs(params=params, all_rows=everything, participations=beneficiaries, projects=projects,
                   names=organisations.name_table(data.load(NAMES), linked),
-                  centrality=network(beneficiaries) if centrality is None else centrality,
+                  centrality=extract_network() if centrality is None else centrality,
                   keywords=data.load(KEYWORDS), vintage=data.resource(PARTICIPATIONS).vintage or "")
 
 

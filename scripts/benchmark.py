@@ -18,7 +18,8 @@ working tree is never touched):
   its Sphinx time, is the least a clean build could take on this machine;
 - sweep: sweeps of 1, 2 and 4 variants (params/*.yml, plus temporary variants with other country
   sets written into the scratch copy when fewer exist), each from an empty stage and cache, run
-  with local processes and on a two-worker Dask LocalCluster: wall time, time per variant, peak memory.
+  with local processes and on a two-worker Dask LocalCluster: wall time, time per variant, CPU time, peak
+  memory, and what the CPU times say about the work the variants share.
 Peak memory is the largest sum of resident memory over the process tree, sampled every 50 ms (cheap to
 read, unlike proportional sizes, whose reading took most of a core). It counts the pages that forked kernels
 share with their server once per kernel, so it overstates what a build with forked kernels uses.
@@ -34,6 +35,7 @@ import json
 import os
 import platform
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -57,6 +59,7 @@ EXTRA_VARIANTS = {"bench-benelux": ("the Benelux countries", "Benelux", ["BE", "
                   "bench-iberia": ("the Iberian countries", "Iberian", ["ES", "PT"]),
                   "bench-central": ("the Visegrád countries", "Visegrád", ["CZ", "HU", "PL", "SK"])}
 SWEEP_SIZES = (1, 2, 4)
+SCHEDULER_NAMES = {"local": "local processes", "dask": "two-worker Dask LocalCluster"}
 EDITED_MODULE = "ai_culture_report/chapters/future_roles.py"
 
 
@@ -187,6 +190,14 @@ class LocalDask:
         sys.path[:] = self.saved_path
 
 
+def children_cpu_seconds() -> float:
+    """CPU time (user and system) of this process's finished children and everything they waited for: the
+    build, its workers and the kernels they forked. A Dask cluster's workers still run when it is read, so
+    their own share (papermill's side of each notebook) is not in it."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def sweep_table(copy: Path, folder: Path, build: list[str], run: int, sizes=SWEEP_SIZES,
                 schedulers=("local", "dask")) -> list[dict]:
     """One row per sweep size and scheduler: wall time, time per variant, peak memory."""
@@ -202,14 +213,16 @@ def sweep_table(copy: Path, folder: Path, build: list[str], run: int, sizes=SWEE
             try:
                 if cluster:
                     command += ["--scheduler", cluster.address]
+                cpu_before = children_cpu_seconds()
                 elapsed, peak, _ = measure(command, copy, env, cluster.processes if cluster else None)
+                cpu = children_cpu_seconds() - cpu_before
             finally:
                 if cluster:
                     cluster.close()
             rows.append({"scheduler": scheduler, "variants": size, "seconds": elapsed, "per_variant": elapsed / size,
-                         "peak": peak})
-            print(f"  run {run}: sweep {scheduler:5s} {size} variant(s) {elapsed:7.1f} s, peak {peak:7.0f} MiB",
-                  flush=True)
+                         "peak": peak, "cpu": cpu})
+            print(f"  run {run}: sweep {scheduler:5s} {size} variant(s) {elapsed:7.1f} s, peak {peak:7.0f} MiB, "
+                  f"CPU {cpu:7.1f} core-s", flush=True)
             shutil.rmtree(out, ignore_errors=True)
             shutil.rmtree(cache, ignore_errors=True)
     return rows
@@ -221,14 +234,36 @@ def sweep_lines(rows: list[dict]) -> list[str]:
     for row in rows:
         groups.setdefault((row["scheduler"], row["variants"]), []).append(row)
     lines = ["| scheduler | variants | wall time (s) | time per variant (s) | against one variant "
-             "| peak memory (MiB) |", "|---|---:|---:|---:|---:|---:|"]
+             "| CPU time (core-s) | peak memory (MiB) |", "|---|---:|---:|---:|---:|---:|---:|"]
     for (scheduler, size), group in sorted(groups.items()):
         seconds = statistics.median(r["seconds"] for r in group)
         one = groups.get((scheduler, 1))
         ratio = seconds / statistics.median(r["seconds"] for r in one) if one else float("nan")
-        lines.append(f"| {'two-worker Dask LocalCluster' if scheduler == 'dask' else 'local processes'} | {size} | "
-                     f"{seconds:.1f} | {seconds / size:.1f} | {ratio:.2f}× | "
+        lines.append(f"| {SCHEDULER_NAMES[scheduler]} | {size} | {seconds:.1f} | {seconds / size:.1f} | {ratio:.2f}× | "
+                     f"{statistics.median(r['cpu'] for r in group):.1f} | "
                      f"{statistics.median(r['peak'] for r in group):.0f} |")
+    return lines + [""] + shared_work_lines(groups)
+
+
+def shared_work_lines(groups: dict[tuple, list[dict]]) -> list[str]:
+    """What the CPU times say about sharing: the CPU time each variant beyond the first adds, and what is
+    left of one variant's for the work the variants share. Were the cores busy throughout, n variants would
+    take at most twice one variant's time only if that shared part were at least n - 2 times a variant's own:
+    (shared + n own) <= 2 (shared + own)."""
+    lines = []
+    for scheduler in sorted({s for s, _ in groups}):
+        sizes = sorted(size for s, size in groups if s == scheduler)
+        if len(sizes) < 2 or sizes[0] != 1:
+            continue
+        cpu = {size: statistics.median(r["cpu"] for r in groups[(scheduler, size)]) for size in sizes}
+        largest = sizes[-1]
+        own = (cpu[largest] - cpu[1]) / (largest - 1)
+        shared = cpu[1] - own
+        needed = (largest - 2) * own
+        lines.append(f"- {SCHEDULER_NAMES[scheduler]}: each variant beyond the first adds {own:.1f} core-s of CPU "
+                     f"time, which leaves {shared:.1f} core-s of one variant's {cpu[1]:.1f} for the work the "
+                     f"variants share. Were the cores busy throughout, {largest} variants would take at most twice one "
+                     f"variant's time only if that shared part were at least {needed:.1f} core-s.")
     return lines
 
 

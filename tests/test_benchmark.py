@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib.util
 import shutil
+import subprocess
 import sys
 from types import SimpleNamespace
 
@@ -53,11 +54,21 @@ def test_sweeps_get_temporary_variants_when_params_has_too_few(copy):
 
 
 def test_sweep_table_reports_time_per_variant_and_the_ratio_to_one_variant():
-    rows = [{"scheduler": "local", "variants": n, "seconds": s, "per_variant": s / n, "peak": 100.0 * n}
-            for n, s in ((1, 100.0), (2, 130.0), (4, 180.0))]
+    rows = [{"scheduler": "local", "variants": n, "seconds": s, "per_variant": s / n, "peak": 100.0 * n,
+             "cpu": 50.0 + 30.0 * n} for n, s in ((1, 100.0), (2, 130.0), (4, 180.0))]
     lines = benchmark.sweep_lines(rows)
-    assert lines[2].startswith("| local processes | 1 | 100.0 | 100.0 | 1.00× |")
-    assert "| 4 | 180.0 | 45.0 | 1.80× | 400 |" in lines[4]
+    assert lines[2].startswith("| local processes | 1 | 100.0 | 100.0 | 1.00× | 80.0 |")
+    assert "| 4 | 180.0 | 45.0 | 1.80× | 170.0 | 400 |" in lines[4]
+    # CPU grows by 30 core-s a variant over 50 shared: four variants would need 2 × 30 shared to stay within 2×
+    (sharing,) = [line for line in lines if line.startswith("- local processes")]
+    assert "adds 30.0 core-s" in sharing and "leaves 50.0 core-s of one variant's 80.0" in sharing
+    assert "at least 60.0 core-s" in sharing
+
+
+def test_children_cpu_time_counts_a_finished_command():
+    before = benchmark.children_cpu_seconds()
+    subprocess.run([sys.executable, "-c", "sum(i * i for i in range(3_000_000))"], check=True)
+    assert benchmark.children_cpu_seconds() - before > 0.05
 
 
 def test_the_module_scenario_builds_first_and_reports_what_re_executed(copy, tmp_path, monkeypatch):

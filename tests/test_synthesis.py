@@ -236,6 +236,19 @@ def test_a_selection_without_data_on_both_is_not_tested():
     assert "cannot test" in chapter.verdict(found) and "Iceland" in chapter.verdict(found)
 
 
+def test_the_ranks_say_of_how_many_and_why_a_selection_has_none():
+    chapter, found = chapter_findings(("DK", "IS"))
+    culture = found.standing(chapter.QUADRANT_X)
+    values = chapter.glue_values(found)
+    assert values["culture_ranks"] == f"{chapter.ranks_text(culture)} (of {culture.n_countries})"
+    chapter, alone = chapter_findings(("IS",))  # Iceland has no AI figure
+    ai = alone.standing(chapter.QUADRANT_Y)
+    values = chapter.glue_values(alone)
+    assert values["ai_ranks"] == f"no selected country has data ({ai.n_countries} others have)"
+    assert values["ai_percentile"] == "not applicable (no selected country has data)"
+    assert "no data" not in values["ai_ranks"] + values["ai_percentile"]
+
+
 def test_share_text_keeps_small_shares_visible():
     from ai_culture_report.chapters.synthesis import share_text
 

@@ -14,8 +14,8 @@ findings = synthesis_chapter.findings
 
 # The values the page's text pastes (all short: numbers, names, phrases).
 KEYS = ("region_name", "test_outcome", "test_threshold", "culture_year", "ai_year", "n_pool", "n_above_both",
-        "headline_reference", "strong_of_group", "others_strong_phrase", "culture_ranks", "culture_n_countries",
-        "ai_ranks", "ai_n_countries", "culture_percentile", "ai_percentile", "beating_names", "random_pool",
+        "headline_reference", "strong_of_group", "others_strong_phrase", "culture_ranks", "ai_ranks",
+        "culture_percentile", "ai_percentile", "beating_names", "random_pool",
         "random_result", "unplaced_names", "n_creative_hubs", "n_hub_countries")
 
 

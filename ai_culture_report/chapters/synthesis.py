@@ -139,6 +139,25 @@ def ranks_text(standing) -> str:
     return ", ".join(f"{country_name(g)} {prose.ordinal(r)}" for g, r in standing.ranks) or "no data"
 
 
+def standing_text(standing) -> str:
+    """The ranks as the text says them: 'Denmark 1st, Finland 2nd (of 31)'; 'no selected country has data
+    (31 others have)' when none has."""
+    if standing is None or standing.n_countries == 0:
+        return "no data for any country"
+    if not standing.ranks:
+        return f"no selected country has data ({standing.n_countries} others have)"
+    return f"{ranks_text(standing)} (of {standing.n_countries})"
+
+
+def percentile_text(standing) -> str:
+    """The share of the other countries below the selection's median, or why there is none."""
+    if standing is None or not standing.ranks:
+        return "not applicable (no selected country has data)"
+    if not standing.others:
+        return "not applicable (no other country has data)"
+    return prose.percent(standing.percentile, 0)
+
+
 def country_names_or(codes, none: str = "none") -> str:
     """The countries' names joined ('Denmark and Sweden'), or ``none``."""
     return prose.names_or([country_name(c) for c in codes], none)
@@ -171,9 +190,8 @@ def standing_values(f: Findings) -> dict[str, str]:
     out = {}
     for prefix, key in (("culture", QUADRANT_X), ("ai", QUADRANT_Y)):
         s = f.standing(key)
-        out[f"{prefix}_ranks"] = ranks_text(s) if s else "no data"
-        out[f"{prefix}_percentile"] = prose.percent(s.percentile, 0) if s and s.ranks and s.others else "no data"
-        out[f"{prefix}_n_countries"] = str(s.n_countries if s else 0)
+        out[f"{prefix}_ranks"] = standing_text(s)
+        out[f"{prefix}_percentile"] = percentile_text(s)
         out[f"{prefix}_others"] = str(s.others if s else 0)
     return out
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import math
 from importlib.metadata import version
 import re
 import textwrap
@@ -298,6 +299,44 @@ def figure(
         raise ValueError(f"Figure {name!r} needs a title that states its finding.")
     found.svg = render_svg(spec)
     return found
+
+
+def nice_domain(low: float, high: float, count: int = 10) -> tuple[float, float]:
+    """The domain of a linear scale that Vega rounds out (``nice``, as for ``zero=False``): d3's ``scale.nice``
+    widens it to whole steps of 1, 2 or 5 × 10^k, about ``count`` of them. Lets code place things in pixels."""
+    for _ in range(2):  # d3 rounds twice: the first widening can change the step
+        if not high > low:
+            return low, high
+        raw = (high - low) / count
+        power = math.floor(math.log10(raw))
+        error = raw / 10 ** power
+        step = (10 if error >= math.sqrt(50) else 5 if error >= math.sqrt(10) else 2 if error >= math.sqrt(2)
+                else 1) * 10 ** power
+        low, high = math.floor(low / step) * step, math.ceil(high / step) * step
+    return low, high
+
+
+def label_sides(points, width: float, height: float, obstacles=(), char_width: float = 5.6, line: float = 12.0,
+                dx: float = 5.0, radius: float = 3.0) -> list[str | None]:
+    """Greedy label placement, for every chart that names some of its points: ``points`` are (x, y, text) in
+    pixels (y down), in order of priority. Each label goes to the right of its point, else to its left, where
+    its box overlaps no label already placed and no point of ``obstacles`` (x, y), and stays inside the
+    ``width`` × ``height`` plot; otherwise it is left out (None)."""
+    kept: list[tuple[float, float, float, float]] = []
+    dots = [(x - radius, y - radius, x + radius, y + radius) for x, y in obstacles]
+    out: list[str | None] = []
+    for x, y, text in points:
+        width_text = char_width * len(text)
+        side = None
+        for name, left in (("right", x + dx - 1), ("left", x - dx - width_text - 1)):
+            box = (left, y - line / 2, left + width_text + 2, y + line / 2)
+            inside = box[0] >= 0 and box[2] <= width and box[1] >= 0 and box[3] <= height
+            if inside and all(box[2] < k[0] or box[0] > k[2] or box[3] < k[1] or box[1] > k[3] for k in kept + dots):
+                side = name
+                kept.append(box)
+                break
+        out.append(side)
+    return out
 
 
 def message_figure(name: str, title: str, message: str, sources: Iterable[str | Resource],

@@ -334,28 +334,6 @@ def azimuthal_equal_area(lon: float, lat: float, centre: tuple[float, float]) ->
             k * (math.cos(p0) * math.sin(phi) - math.sin(p0) * math.cos(phi) * math.cos(lam - l0)))
 
 
-def label_sides(points, width: float, height: float, obstacles=(), char_width: float = 5.6, line: float = 12.0,
-                dx: float = 5.0, radius: float = 3.0) -> list[str | None]:
-    """Greedy label placement: ``points`` are (x, y, text) in pixels (y down), in order of priority. Each label
-    goes to the right of its point, else to its left, where its box overlaps no label already placed, no
-    point of ``obstacles`` (x, y) and stays inside; otherwise it is left out (None)."""
-    kept: list[tuple[float, float, float, float]] = []
-    dots = [(x - radius, y - radius, x + radius, y + radius) for x, y in obstacles]
-    out: list[str | None] = []
-    for x, y, text in points:
-        width_text = char_width * len(text)
-        side = None
-        for name, left in (("right", x + dx - 1), ("left", x - dx - width_text - 1)):
-            box = (left, y - line / 2, left + width_text + 2, y + line / 2)
-            inside = box[0] >= 0 and box[2] <= width and box[1] >= 0 and box[3] <= height
-            if inside and all(box[2] < k[0] or box[0] > k[2] or box[3] < k[1] or box[1] > k[3] for k in kept + dots):
-                side = name
-                kept.append(box)
-                break
-        out.append(side)
-    return out
-
-
 def _distance_to_ring(x: float, y: float, ring) -> float:
     """Distance in degrees of latitude from (x, y) to the ring's edges (longitudes scaled by cos latitude)."""
     k = math.cos(math.radians(y))

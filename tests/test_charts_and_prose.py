@@ -163,3 +163,23 @@ def test_colour_grammar_gives_missing_values_their_own_labelled_grey():
     assert colours[charts.NO_DATA_LABEL] == charts.NO_DATA_COLOUR
     assert len(set(colours.values())) == 3  # above, below and missing never share a colour
     assert charts.colour_name(colours["above the reference"]) == "blue"
+
+
+def test_labels_that_would_overlap_are_left_out():
+    sides = charts.label_sides([(10, 50, "Stockholm"), (12, 52, "Solna"), (10, 100, "Uppsala"),
+                                (195, 10, "Edge")], width=200, height=200)
+    assert sides == ["right", None, "right", "left"]  # Solna has no room; Edge fits only on its left
+
+
+def test_labels_avoid_other_points_by_moving_left():
+    sides = charts.label_sides([(100, 50, "Oslo")], width=200, height=200, obstacles=[(120, 50)])
+    assert sides == ["left"]
+    sides = charts.label_sides([(100, 50, "Oslo")], width=200, height=200, obstacles=[(120, 50), (80, 50)])
+    assert sides == [None]
+
+
+def test_nice_domain_rounds_out_as_vega_draws_the_axis():
+    # The synthesis quadrant's axes for the Portugal variant run from 0.3 to 1.5 and from 0.2 to 2.2.
+    assert charts.nice_domain(0.39, 1.42) == pytest.approx((0.3, 1.5))
+    assert charts.nice_domain(0.26, 2.11) == pytest.approx((0.2, 2.2))
+    assert charts.nice_domain(3, 97) == (0, 100) and charts.nice_domain(1.0, 1.0) == (1.0, 1.0)

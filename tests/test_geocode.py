@@ -112,19 +112,6 @@ def test_subset_keeps_only_the_arcs_it_uses():
     assert geocode.region_of(1.5, 0.5, regions) == "XB1" and geocode.region_of(0.5, 0.5, regions) is None
 
 
-def test_labels_that_would_overlap_are_left_out():
-    sides = geocode.label_sides([(10, 50, "Stockholm"), (12, 52, "Solna"), (10, 100, "Uppsala"),
-                                 (195, 10, "Edge")], width=200, height=200)
-    assert sides == ["right", None, "right", "left"]  # Solna has no room; Edge fits only on its left
-
-
-def test_labels_avoid_other_points_by_moving_left():
-    sides = geocode.label_sides([(100, 50, "Oslo")], width=200, height=200, obstacles=[(120, 50)])
-    assert sides == ["left"]
-    sides = geocode.label_sides([(100, 50, "Oslo")], width=200, height=200, obstacles=[(120, 50), (80, 50)])
-    assert sides == [None]
-
-
 def test_a_town_just_outside_the_generalised_boundary_takes_the_nearest_region():
     regions = geocode.polygons(tiny_topology(), "regions")
     assert geocode.nearest_region(2.05, 0.5, regions, "XB", within=0.2) == "XB1"

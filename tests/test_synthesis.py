@@ -272,13 +272,24 @@ def test_charts_show_the_numbers_the_text_glues():
     assert set(sensitivity[sensitivity.geo == "IS"].position) == {"no data"}  # not drawn like a failure
 
 
-def test_labels_that_would_collide_move_left():
-    from ai_culture_report.chapters.synthesis import MEDIAN_ROLE, OTHER_ROLE, label_sides
+def test_quadrant_labels_move_left_of_a_crowded_point_and_never_overlap():
+    from ai_culture_report.chapters.synthesis import (LABEL_CHAR_WIDTH, LABEL_LINE, LABEL_OFFSET, MEDIAN_ROLE,
+                                                      OTHER_ROLE, quadrant_label_sides)
 
-    points = pd.DataFrame({"culture_index": [1.0, 1.02, 2.0, 1.5], "ai_index": [1.0, 1.0, 2.0, 1.5],
-                           "label": ["Lithuania", "MT", "Far away", "group median"],
-                           "role": ["selected", OTHER_ROLE, "selected", MEDIAN_ROLE]})
-    assert label_sides(points) == ["left", "right", "right", "left"]
+    # Malta sits just right of Lithuania, Slovenia just right of Malta: Lithuania's and Malta's labels go left.
+    points = pd.DataFrame({"culture_index": [1.0, 1.1, 1.12, 2.0, 1.5, 0.5],
+                           "ai_index": [1.0, 1.0, 1.0, 2.0, 1.5, 0.6],
+                           "label": ["Lithuania", "MT", "SI", "Far away", "group median", ""],
+                           "role": ["selected", OTHER_ROLE, OTHER_ROLE, "selected", MEDIAN_ROLE, OTHER_ROLE]})
+    sides = quadrant_label_sides(points)
+    assert sides == ["left", "left", "right", "left", "right", None]  # "Far away" is at the right edge
+    x = (points.culture_index - 0.4) / 1.6 * 560  # the scale Vega rounds out to 0.4-2.0
+    boxes = [(x[i] + LABEL_OFFSET if side == "right" else x[i] - LABEL_OFFSET - LABEL_CHAR_WIDTH * len(label),
+              LABEL_CHAR_WIDTH * len(label), points.ai_index[i])
+             for i, (side, label) in enumerate(zip(sides, points.label)) if side]
+    for a, b in combinations(boxes, 2):
+        same_line = abs(a[2] - b[2]) * 420 / 1.4 < LABEL_LINE  # and to 0.6-2.0
+        assert not (same_line and a[0] < b[0] + b[1] and b[0] < a[0] + a[1]), (a, b)
 
 
 def test_later_changes_are_listed_briefly():

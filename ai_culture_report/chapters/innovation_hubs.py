@@ -17,7 +17,8 @@ import pandas as pd
 
 from .. import geocode, hubs, maps, measures, prose, tables
 from ..charts import (ABOVE_COLOUR, BELOW_COLOUR, CONTEXT_GREY, NO_DATA_COLOUR, NO_DATA_LABEL, PALETTE, Figure,
-                      colour_name, colour_scale, comparison_colour, figure, message_figure, position_label)
+                      colour_name, colour_scale, comparison_colour, figure, label_sides, message_figure,
+                      position_label)
 from ..params import ReportParams, country_name, group_label, join_names
 
 HUB_SOURCES = [hubs.HUBS_RESOURCE]
@@ -517,8 +518,8 @@ def _city_labels(points: pd.DataFrame, frame: maps.MapFrame) -> pd.DataFrame:
     xy = [frame.pixels(r.longitude, r.latitude) for r in cities.itertuples()]
     own = set(xy)
     dots = [d for d in (frame.pixels(x, y) for x, y in zip(points["longitude"], points["latitude"])) if d not in own]
-    cities["side"] = geocode.label_sides([(x, y, t) for (x, y), t in zip(xy, cities["text"])], frame.width,
-                                         frame.height, obstacles=dots + xy) if len(cities) else []
+    cities["side"] = label_sides([(x, y, t) for (x, y), t in zip(xy, cities["text"])], frame.width, frame.height,
+                                 obstacles=dots + xy) if len(cities) else []
     cities["labelled"] = cities["side"].notna()
     return cities
 

@@ -17,7 +17,8 @@ import pandas as pd
 from .. import data, geocode, maps, prose, synthesis, tables
 from ..cache import cached
 from ..charts import (ABOVE_COLOUR, AGGREGATE_COLOUR, BELOW_COLOUR, CONTEXT_GREY, NO_DATA_COLOUR, NO_DATA_LABEL,
-                      SELECTED_COLOUR, colour_name, figure, message_figure, position_label)
+                      SELECTED_COLOUR, colour_name, figure, label_sides, message_figure, nice_domain,
+                      position_label)
 from ..params import ReportParams, country_name, group_label, join_names, local_country_name
 
 QUADRANT_X, QUADRANT_Y = synthesis.HEADLINE
@@ -446,22 +447,32 @@ def quadrant_points(f: Findings) -> pd.DataFrame:
     if at_median.any():  # a country that is the median on both axes: one label, not two on one spot
         points.loc[at_median, "label"] = points.loc[at_median, "label"] + " (= group median)"
         points.loc[points.role == median, "label"] = ""
-    points["side"] = label_sides(points)
+    points["side"] = quadrant_label_sides(points)
     return points
 
 
-def label_sides(points: pd.DataFrame, width: int = 560, height: int = 420) -> list[str]:
-    """'right' for each label, or 'left' where a label on the right would run into another point's label
-    (estimated at 7 pixels a character on the chart's scales); the group median's label goes left."""
-    x_unit = width / max(float(points.culture_index.max() - points.culture_index.min()), 1e-9)
-    y_unit = height / max(float(points.ai_index.max() - points.ai_index.min()), 1e-9)
-    px, py = points.culture_index.to_numpy() * x_unit, points.ai_index.to_numpy() * y_unit
-    sides = []
-    for i, (label, role) in enumerate(zip(points.label, points.role)):
-        end = px[i] + 8 + 7 * len(label)
-        crowded = any(j != i and points.label.iloc[j] and abs(py[j] - py[i]) < 14 and px[i] < px[j] - 4 < end
-                      for j in range(len(points)))
-        sides.append("left" if role == MEDIAN_ROLE or (label and crowded) else "right")
+# The quadrant chart's plot, in pixels, and its labels' font (11 px: about 6.5 px a character).
+QUADRANT_WIDTH, QUADRANT_HEIGHT, LABEL_CHAR_WIDTH, LABEL_LINE, LABEL_OFFSET = 560, 420, 6.5, 14.0, 8.0
+
+
+def quadrant_label_sides(points: pd.DataFrame) -> list[str | None]:
+    """Which side of its point each label goes (:func:`~ai_culture_report.charts.label_sides`, on the chart's
+    scales, every point an obstacle): the selection first, then its median, then the codes of the others from
+    right to left, so that a code pushed left still finds room. A label with no free side still goes right:
+    the selection and the codes must be named."""
+    x, y = points.culture_index.to_numpy(dtype=float), points.ai_index.to_numpy(dtype=float)
+    (x0, x1), (y0, y1) = nice_domain(x.min(), x.max()), nice_domain(y.min(), y.max())
+    px = (x - x0) / max(x1 - x0, 1e-9) * QUADRANT_WIDTH
+    # Pixels run down, half a line lower: a label may reach half a line above or below the plot.
+    py = LABEL_LINE / 2 + (y1 - y) / max(y1 - y0, 1e-9) * QUADRANT_HEIGHT
+    rank = {MEDIAN_ROLE: 1, OTHER_ROLE: 2}
+    order = sorted((i for i, label in enumerate(points.label) if label),
+                   key=lambda i: (rank.get(points.role.iloc[i], 0), -px[i], i))
+    placed = label_sides([(px[i], py[i], points.label.iloc[i]) for i in order], QUADRANT_WIDTH,
+                         QUADRANT_HEIGHT + LABEL_LINE, obstacles=list(zip(px, py)), char_width=LABEL_CHAR_WIDTH, line=LABEL_LINE, dx=LABEL_OFFSET)
+    sides: list[str | None] = [None] * len(points)
+    for i, side in zip(order, placed):
+        sides[i] = side or "right"
     return sides
 
 
@@ -494,9 +505,9 @@ def quadrant_chart(f: Findings, name: str = "synthesis-quadrant"):
                  alt.Tooltip("ai_index:Q", format=".2f"), alt.Tooltip("quadrant:N")])
     # Names only for the selection, its median and the countries beating it: 29 names would overlap.
     right = base.transform_filter("datum.label != '' && datum.side == 'right'").mark_text(
-        align="left", dx=8, fontSize=11, color="#111111").encode(text="label:N")
+        align="left", dx=LABEL_OFFSET, fontSize=11, color="#111111").encode(text="label:N")
     left = base.transform_filter("datum.label != '' && datum.side == 'left'").mark_text(
-        align="right", dx=-9, dy=8, fontSize=11, color="#111111").encode(text="label:N")
+        align="right", dx=-LABEL_OFFSET, fontSize=11, color="#111111").encode(text="label:N")
     ones = pd.DataFrame({"one": [1.0]})
     rule = dict(strokeDash=[4, 3], color="#333333")
     chart = alt.layer(alt.Chart(ones).mark_rule(**rule).encode(x="one:Q"),
@@ -504,7 +515,7 @@ def quadrant_chart(f: Findings, name: str = "synthesis-quadrant"):
         title=alt.Title(title, subtitle=f"Index: a country's value over that of the {v['headline_reference']}; "
                                         "dashed lines: the reference" + ("; codes: other countries above the group "
                                                                          "median on both" if f.beating else "")),
-        width=560, height=420)
+        width=QUADRANT_WIDTH, height=QUADRANT_HEIGHT)
     notes = [f"Not shown for lack of data on both indicators: {country_names_or(f.unplaced)}."] if f.unplaced else []
     if f.beating:
         notes.append("Codes of the countries above the group median on both: "

@@ -47,7 +47,7 @@ import numpy as np
 import pandas as pd
 
 from .data import Registry, apply_schema, read_sha256sums, sha256_of, write_sha256sums  # noqa: F401 (re-exported)
-from .errors import ChecksumMismatch, DataFileMissing, ReportError, SnapshotNotFound
+from .errors import ChecksumMismatch, DataFileMissing, ReportError
 
 EUROSTAT_HOST = "ec.europa.eu"
 STATISTICS_API = "https://ec.europa.eu/eurostat/api/dissemination/statistics/1.0/data"
@@ -180,8 +180,8 @@ def eurostat_error_text(document) -> str | None:
     return "; ".join(texts) or "no explanation given"
 
 
-def parse_jsonstat(content: bytes | str | dict, dataset: str) -> Observations:
-    """Observations of a JSON-stat 2.0 dataset response (``value`` and ``status`` as object or array)."""
+def _jsonstat_document(content: bytes | str | dict, dataset: str) -> dict:
+    """The answer as a JSON-stat 2.x dataset whose ``id``, ``size`` and ``dimension`` agree; else why not."""
     if isinstance(content, dict):
         document = content
     else:
@@ -209,11 +209,15 @@ def parse_jsonstat(content: bytes | str | dict, dataset: str) -> Observations:
         raise MalformedResponse(f"{dataset}: the JSON-stat answer lacks its \"id\", \"size\" or \"dimension\".")
     if len(ids) != len(sizes) or not all(isinstance(s, int) and s >= 0 for s in sizes):
         raise MalformedResponse(f"{dataset}: \"id\" and \"size\" do not describe the same dimensions.")
+    return document
 
+
+def _jsonstat_categories(document: dict, dataset: str) -> tuple[list[list[str]], dict[str, dict[str, str]]]:
+    """Each dimension's category codes in index order, and their labels by dimension."""
     codes_by_dimension: list[list[str]] = []
     labels: dict[str, dict[str, str]] = {}
-    for dimension, size in zip(ids, sizes):
-        category = (dimensions.get(dimension) or {}).get("category")
+    for dimension, size in zip(document["id"], document["size"]):
+        category = (document["dimension"].get(dimension) or {}).get("category")
         if not isinstance(category, dict):
             raise MalformedResponse(f"{dataset}: dimension {dimension!r} has no categories.")
         codes = _category_codes(category, dataset, dimension)
@@ -223,7 +227,14 @@ def parse_jsonstat(content: bytes | str | dict, dataset: str) -> Observations:
             )
         codes_by_dimension.append(codes)
         labels[dimension] = {str(k): str(v) for k, v in (category.get("label") or {}).items()}
+    return codes_by_dimension, labels
 
+
+def parse_jsonstat(content: bytes | str | dict, dataset: str) -> Observations:
+    """Observations of a JSON-stat 2.0 dataset response (``value`` and ``status`` as object or array)."""
+    document = _jsonstat_document(content, dataset)
+    ids, sizes = document["id"], document["size"]
+    codes_by_dimension, labels = _jsonstat_categories(document, dataset)
     time_dimension = _time_dimension(document, ids, dataset)
     total = int(np.prod(sizes, dtype=np.int64)) if sizes else 0
     positions, values = _jsonstat_cells(document.get("value"), total, dataset)
@@ -321,16 +332,9 @@ def _jsonstat_statuses(status, total: int, dataset: str) -> dict[int, str]:
     raise MalformedResponse(f"{dataset}: \"status\" is neither text, a list nor an object.")
 
 
-def parse_sdmx_csv(content: bytes | str, dataset: str) -> Observations:
-    """Observations of an SDMX-CSV answer (layout 1.0 ``DATAFLOW,…`` or 2.0 ``STRUCTURE,STRUCTURE_ID,…``)."""
-    text = _decode(content)
-    if not text.strip():
-        raise EmptyResponse(f"{dataset}: Eurostat sent an empty answer instead of SDMX-CSV.")
-    if text.lstrip()[:1] in ("<", "{", "["):
-        raise MalformedResponse(f"{dataset}: the answer is not SDMX-CSV; it starts with: {_preview(text)}")
-    reader = csv.reader(io.StringIO(text))
-    header = next(reader)
-
+def _sdmx_header(header: list[str], dataset: str) -> tuple[int, bool, dict[str, tuple[int, int | None]]]:
+    """An SDMX-CSV header read: how many leading columns describe the dataflow, whether each component column
+    is followed by one of its labels, and each component's column (and label column)."""
     if header[:1] == ["DATAFLOW"]:
         leading = 2 if header[1:2] == ["LAST UPDATE"] else 1
     elif header[:2] == ["STRUCTURE", "STRUCTURE_ID"]:
@@ -357,6 +361,19 @@ def parse_sdmx_csv(content: bytes | str, dataset: str) -> Observations:
     for required in ("TIME_PERIOD", "OBS_VALUE"):
         if required not in components:
             raise MalformedResponse(f"{dataset}: the SDMX-CSV answer has no {required} column.")
+    return leading, paired, components
+
+
+def parse_sdmx_csv(content: bytes | str, dataset: str) -> Observations:
+    """Observations of an SDMX-CSV answer (layout 1.0 ``DATAFLOW,…`` or 2.0 ``STRUCTURE,STRUCTURE_ID,…``)."""
+    text = _decode(content)
+    if not text.strip():
+        raise EmptyResponse(f"{dataset}: Eurostat sent an empty answer instead of SDMX-CSV.")
+    if text.lstrip()[:1] in ("<", "{", "["):
+        raise MalformedResponse(f"{dataset}: the answer is not SDMX-CSV; it starts with: {_preview(text)}")
+    reader = csv.reader(io.StringIO(text))
+    header = next(reader)
+    leading, paired, components = _sdmx_header(header, dataset)
     names = list(components)
     dimensions = names[: names.index("TIME_PERIOD")]
     if "geo" not in dimensions:
@@ -861,6 +878,53 @@ def _write_tidy(frame: pd.DataFrame, target: Path, reference: Path, registry: Re
             apply_schema(written, fields, label=f"Refreshed {path}")
 
 
+def _download_files(staging: Path, current: Path, session, data_format: str, registry: Registry | None,
+                    files: Sequence[SnapshotFile], timeout, report) -> list[FileRecord]:
+    """Download each query once and write the tidy files made from it into ``staging``; one record a file."""
+    records: list[FileRecord] = []
+    queries = queries_of(files)
+    for number, query in enumerate(queries, start=1):
+        data_format_used = query.format_for(data_format)
+        url = query.url(data_format_used)
+        report(f"fetching {query.dataset} ({number}/{len(queries)})… ", end="")
+        got = download(session, url, timeout=timeout, snapshot_in_use=current)
+        observations = parse(data_format_used, got.content, query.dataset)
+        rows = 0
+        for snapshot_file in (f for f in files if f.query == query):
+            frame = tidy_rows(snapshot_file, observations, found_at=url)
+            target = staging / snapshot_file.path
+            _write_tidy(frame, target, current / snapshot_file.path, registry, snapshot_file.path)
+            rows += len(frame)
+            records.append(FileRecord(
+                path=snapshot_file.path, status="refreshed", sha256=sha256_of(target),
+                dataset=query.dataset, url=url, data_format=data_format_used,
+                retrieved_at=got.retrieved_at, from_cache=got.from_cache,
+                dataset_last_update=observations.last_update, rows=len(frame),
+            ))
+        report(f"{rows} rows" + (" (from the cache)" if got.from_cache else ""))
+    return records
+
+
+def _copy_other_files(staging: Path, current: Path, current_sums: dict[str, str], refreshed: set[str]) -> list[FileRecord]:
+    """Copy every file of ``current`` that was not refreshed into ``staging``, each checked against its digest."""
+    records = []
+    for relative, digest in sorted(current_sums.items()):
+        if relative in refreshed or relative in WRITTEN_BY_REFRESH:
+            continue  # a previous refresh's provenance is replaced, not carried over as data
+        source = current / relative
+        if not source.is_file():
+            raise DataFileMissing(f"{relative} is listed in {current / 'SHA256SUMS'} but missing from {current}.")
+        if sha256_of(source) != digest:
+            raise ChecksumMismatch(
+                f"{source} does not match {current / 'SHA256SUMS'}; it is not copied into a new snapshot."
+            )
+        target = staging / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(source, target)
+        records.append(FileRecord(path=relative, status="copied", sha256=digest, copied_from=str(source)))
+    return records
+
+
 def refresh_snapshot(
     out: Path,
     current: Path,
@@ -889,43 +953,9 @@ def refresh_snapshot(
     report = progress or (lambda text, end="\n": None)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
     try:
-        records: list[FileRecord] = []
-        queries = queries_of(files)
-        for number, query in enumerate(queries, start=1):
-            data_format_used = query.format_for(data_format)
-            url = query.url(data_format_used)
-            report(f"fetching {query.dataset} ({number}/{len(queries)})… ", end="")
-            got = download(session, url, timeout=timeout, snapshot_in_use=current)
-            observations = parse(data_format_used, got.content, query.dataset)
-            rows = 0
-            for snapshot_file in (f for f in files if f.query == query):
-                frame = tidy_rows(snapshot_file, observations, found_at=url)
-                target = staging / snapshot_file.path
-                _write_tidy(frame, target, current / snapshot_file.path, registry, snapshot_file.path)
-                rows += len(frame)
-                records.append(FileRecord(
-                    path=snapshot_file.path, status="refreshed", sha256=sha256_of(target),
-                    dataset=query.dataset, url=url, data_format=data_format_used,
-                    retrieved_at=got.retrieved_at, from_cache=got.from_cache,
-                    dataset_last_update=observations.last_update, rows=len(frame),
-                ))
-            report(f"{rows} rows" + (" (from the cache)" if got.from_cache else ""))
-
+        records = _download_files(staging, current, session, data_format, registry, files, timeout, report)
         refreshed = {record.path for record in records}
-        for relative, digest in sorted(current_sums.items()):
-            if relative in refreshed or relative in WRITTEN_BY_REFRESH:
-                continue  # a previous refresh's provenance is replaced, not carried over as data
-            source = current / relative
-            if not source.is_file():
-                raise DataFileMissing(f"{relative} is listed in {current / 'SHA256SUMS'} but missing from {current}.")
-            if sha256_of(source) != digest:
-                raise ChecksumMismatch(
-                    f"{source} does not match {current / 'SHA256SUMS'}; it is not copied into a new snapshot."
-                )
-            target = staging / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, target)
-            records.append(FileRecord(path=relative, status="copied", sha256=digest, copied_from=str(source)))
+        records += _copy_other_files(staging, current, current_sums, refreshed)
         report(f"copied {len(records) - len(refreshed)} files the fetcher does not refresh from {current}")
 
         created = _utc_text(now())

@@ -905,7 +905,8 @@ def _download_files(staging: Path, current: Path, session, data_format: str, reg
     return records
 
 
-def _copy_other_files(staging: Path, current: Path, current_sums: dict[str, str], refreshed: set[str]) -> list[FileRecord]:
+def _copy_other_files(staging: Path, current: Path, current_sums: dict[str, str],
+                      refreshed: set[str]) -> list[FileRecord]:
     """Copy every file of ``current`` that was not refreshed into ``staging``, each checked against its digest."""
     records = []
     for relative, digest in sorted(current_sums.items()):

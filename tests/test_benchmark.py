@@ -63,6 +63,8 @@ def test_sweep_table_reports_time_per_variant_and_the_ratio_to_one_variant():
     (sharing,) = [line for line in lines if line.startswith("- local processes")]
     assert "adds 30.0 core-s" in sharing and "leaves 50.0 core-s of one variant's 80.0" in sharing
     assert "at least 60.0 core-s" in sharing
+    dask = [{**row, "scheduler": "dask"} for row in rows]  # its workers' CPU time is not counted: no split
+    assert not [line for line in benchmark.sweep_lines(rows + dask) if line.startswith("- two-worker")]
 
 
 def test_children_cpu_time_counts_a_finished_command():

@@ -469,7 +469,8 @@ def quadrant_label_sides(points: pd.DataFrame) -> list[str | None]:
     order = sorted((i for i, label in enumerate(points.label) if label),
                    key=lambda i: (rank.get(points.role.iloc[i], 0), -px[i], i))
     placed = label_sides([(px[i], py[i], points.label.iloc[i]) for i in order], QUADRANT_WIDTH,
-                         QUADRANT_HEIGHT + LABEL_LINE, obstacles=list(zip(px, py)), char_width=LABEL_CHAR_WIDTH, line=LABEL_LINE, dx=LABEL_OFFSET)
+                         QUADRANT_HEIGHT + LABEL_LINE, obstacles=list(zip(px, py)), char_width=LABEL_CHAR_WIDTH,
+                         line=LABEL_LINE, dx=LABEL_OFFSET)
     sides: list[str | None] = [None] * len(points)
     for i, side in zip(order, placed):
         sides[i] = side or "right"
